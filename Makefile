@@ -1,0 +1,65 @@
+# Neighbors: `make run` to try it, `make test` to check it. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app neighbors
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CATALOGS := neighbors/translations neighbors/kitchen/translations neighbors/mutualaid/translations \
+            neighbors/alleys/translations neighbors/staff/translations
+
+.PHONY: setup run serve test test-postgres screenshots bench translations clean
+
+setup: $(VENV)/.installed static/vendor/htmx.min.js compile-translations chromium
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+.PHONY: compile-translations chromium
+compile-translations: $(VENV)/.installed
+	@for dir in $(CATALOGS); do \
+	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel --quiet compile -d $$dir || exit 1; fi; \
+	done
+
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root or sudo).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo-data --if-empty
+	@$(FLASK) demo-logins
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the server and the scheduler)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  ( while true; do $(FLASK) tick >/dev/null 2>&1; sleep 60; done ) & \
+	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'neighbors:create_app()'
+
+test: setup
+	$(BIN)/pytest
+
+test-postgres: setup
+	NEIGHBORS_TEST_DATABASE_URL=$${NEIGHBORS_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+
+screenshots: setup
+	$(BIN)/pytest tests/browser -q
+	@echo "Screenshots in tests/browser/screenshots/"
+
+# Extract messages of each catalogue into its .po files (developers run this after changing strings).
+translations: $(VENV)/.installed
+	$(BIN)/python -m neighbors.i18n_catalogs update
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

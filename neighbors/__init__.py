@@ -1,0 +1,85 @@
+"""Neighbors (邻里): a neighbourhood services marketplace for old-town communities."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import get_locale
+
+from . import cli, error_pages
+from .config import ROOT, from_environment
+from .database import install_sqlite_behaviour
+from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from .i18n import elder_mode_on, html_lang, select_locale
+from .security import add_security_headers
+from .templating import register_filters
+
+MODULE_TRANSLATIONS = ["translations", "kitchen/translations", "mutualaid/translations",
+                       "alleys/translations", "staff/translations"]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(from_environment(app.instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(MODULE_TRANSLATIONS)
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.config["NEIGHBORS_UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_timezone="Asia/Shanghai")
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        install_sqlite_behaviour(db.engine)
+
+    _register_login(app)
+    _register_blueprints(app)
+    error_pages.register(app)
+    cli.register(app)
+    register_filters(app)
+    app.after_request(add_security_headers)
+
+    @app.context_processor
+    def shell_context():
+        locale = str(get_locale() or "zh")
+        return {"locale": locale, "html_lang": html_lang(locale), "elder_mode": elder_mode_on()}
+
+    return app
+
+
+def _register_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in first.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import auth, views
+    from .alleys import bp as alleys_bp
+    from .kitchen import bp as kitchen_bp
+    from .mutualaid import bp as mutualaid_bp
+    from .staff import bp as staff_bp
+
+    for blueprint in (views.bp, auth.bp, kitchen_bp, mutualaid_bp, alleys_bp, staff_bp):
+        app.register_blueprint(blueprint)

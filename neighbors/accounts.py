@@ -1,0 +1,275 @@
+"""Accounts, roles and carers: the only way these change. Callers commit."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import phonenumbers
+import sqlalchemy as sa
+
+from . import audit
+from .clock import utcnow
+from .errors import N_, InvalidInput, NotAllowed, NotFound
+from .extensions import db
+from .models import CarerLink, Community, Role, RoleGrant, User
+from .passwords import weakness
+
+
+def normalise_phone(raw: str) -> str:
+    """A mainland mobile number as its 11 national digits, or InvalidInput."""
+    text = (raw or "").strip()
+    if not text or len(text) > 30:
+        raise InvalidInput(N_("Enter a mainland mobile number, e.g. 13812345678."), field="phone")
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        raise InvalidInput(N_("Enter a mainland mobile number, e.g. 13812345678."), field="phone") from None
+    mobile = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+    if (
+        number.country_code != 86
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in mobile
+    ):
+        raise InvalidInput(N_("Enter a mainland mobile number, e.g. 13812345678."), field="phone")
+    return phonenumbers.national_significant_number(number)
+
+
+def check_password_strength(password: str) -> None:
+    problem = weakness(password or "")
+    if problem:
+        raise InvalidInput(problem, field="password")
+
+
+def registration_community(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise InvalidInput(N_("Choose your community from the list."), field="community")
+    return community
+
+
+def register(phone: str, name: str, password: str, community_id: int, now: datetime | None = None) -> User:
+    """Self-registration of a resident with a phone login."""
+    phone = normalise_phone(phone)
+    name = clean_name(name)
+    check_password_strength(password)
+    community = registration_community(community_id)
+    if db.session.scalar(sa.select(User.id).where(User.phone == phone)):
+        raise InvalidInput(N_("This phone number is already registered. Log in instead."), field="phone")
+    user = User(phone=phone, name=name, community_id=community.id, created_at=now or utcnow())
+    user.set_password(password)
+    user.role_grants.append(RoleGrant(role=Role.RESIDENT, community_id=community.id))
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise InvalidInput(N_("This phone number is already registered. Log in instead."), field="phone") from None
+    return user
+
+
+def clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput(N_("Enter a name."), field="name")
+    if len(name) > 50:
+        raise InvalidInput(N_("A name can have at most 50 characters."), field="name")
+    return name
+
+
+def authenticate(phone: str, password: str) -> User | None:
+    try:
+        phone = normalise_phone(phone)
+    except InvalidInput:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.phone == phone))
+    if user is None or not user.can_log_in or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current or ""):
+        raise InvalidInput(N_("Your current password is not right."), field="current_password")
+    check_password_strength(new)
+    if current == new:
+        raise InvalidInput(N_("Choose a password different from the current one."), field="new_password")
+    user.set_password(new)
+
+
+def register_resident_without_phone(
+    actor: User,
+    name: str,
+    community_id: int,
+    birth_date: date | None = None,
+    building_id: int | None = None,
+    unit: str = "",
+    needs_care: bool = False,
+    phone: str | None = None,
+) -> User:
+    """Staff register an elder who has no smartphone; carers act for them."""
+    require_staff_of(actor, community_id)
+    resident = User(
+        name=clean_name(name),
+        community_id=community_id,
+        birth_date=birth_date,
+        building_id=building_id,
+        unit=unit,
+        needs_care=needs_care,
+        phone=normalise_phone(phone) if phone else None,
+    )
+    resident.role_grants.append(RoleGrant(role=Role.RESIDENT, community_id=community_id, granted_by_id=actor.id))
+    db.session.add(resident)
+    db.session.flush()
+    audit.record(actor, "resident.registered", resident, community_id=community_id, subject=resident,
+                 after={"name": resident.name, "phone_login": False})
+    return resident
+
+
+def require_staff_of(actor: User, community_id: int) -> None:
+    if not actor.is_staff_of(community_id):
+        raise NotAllowed(N_("Only staff of this community can do that."))
+
+
+def grant_role(actor: User | None, user: User, role: str, department: str = "") -> RoleGrant:
+    role = Role(role)
+    if actor is not None:
+        require_staff_of(actor, user.community_id)
+        if role == Role.ADMIN and not actor.is_admin:
+            raise NotAllowed(N_("Only an administrator can grant that role."))
+    existing = next((g for g in user.role_grants if g.role == role), None)
+    if existing:
+        return existing
+    grant = RoleGrant(
+        role=role, community_id=user.community_id, department=department,
+        granted_by_id=actor.id if actor else None,
+    )
+    user.role_grants.append(grant)
+    db.session.flush()
+    audit.record(actor, "role.granted", grant, community_id=user.community_id, subject=user,
+                 before={"roles": sorted(user.roles - {role})}, after={"roles": sorted(user.roles), "department": department})
+    return grant
+
+
+def revoke_role(actor: User | None, user: User, role: str) -> None:
+    role = Role(role)
+    if actor is not None:
+        require_staff_of(actor, user.community_id)
+        if role in (Role.ADMIN, Role.STAFF) and actor.id == user.id:
+            raise NotAllowed(N_("You cannot remove your own staff or administrator role."))
+        if role == Role.ADMIN and not actor.is_admin:
+            raise NotAllowed(N_("Only an administrator can revoke that role."))
+    grant = next((g for g in user.role_grants if g.role == role), None)
+    if grant is None:
+        return
+    before = sorted(user.roles)
+    user.role_grants.remove(grant)
+    db.session.flush()
+    audit.record(actor, "role.revoked", "RoleGrant", community_id=user.community_id, subject=user,
+                 before={"roles": before}, after={"roles": sorted(user.roles)})
+
+
+def set_volunteer_verified(actor: User, volunteer: User, verified: bool, now: datetime | None = None) -> None:
+    """Staff vouch for a volunteer's party membership and skills; only then can they take work."""
+    require_staff_of(actor, volunteer.community_id)
+    grant = next((g for g in volunteer.role_grants if g.role == Role.VOLUNTEER), None)
+    if grant is None:
+        raise InvalidInput(N_("This person is not a volunteer yet."))
+    before = {"verified": grant.verified_at is not None}
+    if verified:
+        grant.verified_at = grant.verified_at or now or utcnow()
+        grant.verified_by_id = actor.id
+    else:
+        grant.verified_at = None
+        grant.verified_by_id = None
+    audit.record(actor, "volunteer.verified" if verified else "volunteer.unverified", grant,
+                 community_id=volunteer.community_id, subject=volunteer,
+                 before=before, after={"verified": verified})
+
+
+def link_carer(actor: User, carer: User, resident: User, relation: str = "") -> CarerLink:
+    require_staff_of(actor, resident.community_id)
+    if carer.id == resident.id:
+        raise InvalidInput(N_("A person cannot be their own carer."), field="carer")
+    existing = db.session.scalar(
+        sa.select(CarerLink).where(CarerLink.carer_id == carer.id, CarerLink.resident_id == resident.id)
+    )
+    if existing:
+        return existing
+    link = CarerLink(carer_id=carer.id, resident_id=resident.id, community_id=resident.community_id,
+                     relation=relation[:30], created_by_id=actor.id)
+    db.session.add(link)
+    db.session.flush()
+    audit.record(actor, "carer.linked", link, community_id=resident.community_id, subject=resident,
+                 after={"carer": carer.name, "relation": relation})
+    return link
+
+
+def unlink_carer(actor: User, link: CarerLink) -> None:
+    require_staff_of(actor, link.community_id)
+    audit.record(actor, "carer.unlinked", link, community_id=link.community_id, subject=link.resident,
+                 before={"carer": link.carer.name, "relation": link.relation})
+    db.session.delete(link)
+
+
+def people_i_can_act_for(actor: User) -> list[User]:
+    """Myself first, then the residents I care for (staff choose anyone through the people page)."""
+    cared = db.session.scalars(
+        sa.select(User)
+        .join(CarerLink, CarerLink.resident_id == User.id)
+        .where(CarerLink.carer_id == actor.id, CarerLink.community_id == actor.community_id)
+        .order_by(User.name)
+    ).all()
+    return [actor, *cared]
+
+
+def can_act_for(actor: User, resident: User) -> bool:
+    if actor.id == resident.id:
+        return True
+    if actor.is_staff_of(resident.community_id):
+        return True
+    return db.session.scalar(
+        sa.select(CarerLink.id).where(
+            CarerLink.carer_id == actor.id,
+            CarerLink.resident_id == resident.id,
+            CarerLink.community_id == resident.community_id,
+        )
+    ) is not None
+
+
+def resolve_for_user(actor: User, for_user_id: int | str | None) -> User:
+    """Who a form acts for: the actor, or someone they may act for. Refuses anyone else."""
+    if for_user_id in (None, "", 0, "0") or str(for_user_id) == str(actor.id):
+        return actor
+    try:
+        resident = db.session.get(User, int(for_user_id))
+    except (TypeError, ValueError):
+        resident = None
+    if resident is None:
+        raise NotFound(N_("That person was not found."), field="for_user")
+    if not can_act_for(actor, resident):
+        raise NotAllowed(N_("You cannot act for this person."), field="for_user")
+    return resident
+
+
+def carers_of(resident: User) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(CarerLink, CarerLink.carer_id == User.id)
+        .where(CarerLink.resident_id == resident.id, CarerLink.community_id == resident.community_id)
+    ))
+
+
+def staff_of(community_id: int) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.STAFF, RoleGrant.community_id == community_id, User.active.is_(True))
+    ))
+
+
+def find_by_phone(phone: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.phone == normalise_phone(phone)))
+    if user is None:
+        raise NotFound(N_("No account has that phone number."), field="phone")
+    return user
+
+
+def set_elder_mode(user: User, on: bool) -> None:
+    user.elder_mode = on

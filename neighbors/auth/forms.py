@@ -1,0 +1,31 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    phone = StringField(_l("Mobile number"), validators=[DataRequired(_l("Enter your mobile number.")), Length(max=30)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class RegisterForm(FlaskForm):
+    phone = StringField(_l("Mobile number"), validators=[DataRequired(_l("Enter your mobile number.")), Length(max=30)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=50)],
+                       render_kw={"autocomplete": "name"})
+    password = PasswordField(_l("Password (at least 8 characters)"),
+                             validators=[DataRequired(_l("Enter a password.")), Length(max=128)],
+                             render_kw={"autocomplete": "new-password"})
+    community = SelectField(_l("Community"), coerce=int, validate_choice=False,
+                            validators=[DataRequired(_l("Choose your community from the list."))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your password."))],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password (at least 8 characters)"),
+                                 validators=[DataRequired(_l("Enter a password.")), Length(max=128)],
+                                 render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,104 @@
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from .. import accounts
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..forms import show_error
+from ..models import Community, SubDistrict
+from ..security import login_required
+from ..urls import safe_next
+from .forms import ChangePasswordForm, LoginForm, RegisterForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _phone_key() -> str:
+    return "phone:" + "".join(ch for ch in request.form.get("phone", "") if ch.isdigit())[-11:]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 303
+
+
+def community_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(Community.id, Community.name, SubDistrict.name)
+        .join(SubDistrict, Community.sub_district_id == SubDistrict.id)
+        .order_by(SubDistrict.name, Community.name)
+    ).all()
+    return [(community_id, f"{name}（{street}）") for community_id, name, street in rows]
+
+
+def _start_session(user, remember: bool = True) -> None:
+    """A new session at login, so an identifier planted before it is worthless afterwards."""
+    keep = {key: session[key] for key in ("lang", "elder") if key in session}
+    session.clear()
+    session.update(keep)
+    login_user(user, remember=remember)
+    if user.elder_mode:
+        session["elder"] = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", key_func=_phone_key, methods=["POST"], deduct_when=_failed,
+               scope="login-phone")
+@limiter.limit("30 per 15 minutes", methods=["POST"], deduct_when=_failed, scope="login-address")
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.phone.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next"), url_for("main.home")), 303)
+        form.form_errors.append(_("Mobile number or password is not right."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], scope="register-address")
+def register():
+    form = RegisterForm()
+    form.community.choices = community_choices()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.phone.data, form.name.data, form.password.data, form.community.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+            return redirect(url_for("main.home"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    keep = {key: session[key] for key in ("lang", "elder") if key in session}
+    session.clear()
+    session.update(keep)
+    return redirect(url_for("main.home"), 303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.account"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status

@@ -1,0 +1,60 @@
+"""Friendly error pages in the reader's language; never a stack trace."""
+import logging
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Something in the request was not right"),
+          _l("The page may have been open too long. Go back, reload the page and try again.")),
+    403: (_l("You cannot open this page"),
+          _l("Your account does not have permission for this. Ask your community worker if you need it.")),
+    404: (_l("Page not found"), _l("The page does not exist or has been removed.")),
+    405: (_l("That did not work"), _l("This page cannot be used that way. Go back and use the buttons on the page.")),
+    409: (_l("That could not be done"), _l("Something changed in the meantime. Reload the page and try again.")),
+    413: (_l("The file is too large"), _l("Choose a smaller photo (at most 16 MB in all) and try again.")),
+    422: (_l("Please check what you entered"), _l("Some of what you entered could not be used.")),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes, then try again.")),
+    500: (_l("Sorry, something went wrong on our side"),
+          _l("Nothing you entered was lost. Please try again in a moment.")),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, text = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    return render_template("error.html", status=status, title=title, text=detail or text), status
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        db.session.rollback()
+        return render_error(400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        db.session.rollback()
+        response = render_error(error.code)
+        if error.code == 405 and error.valid_methods:
+            return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        try:
+            return render_error(500)
+        except Exception:  # the error page itself failed: answer plainly rather than crash
+            log.exception("error page failed")
+            return InternalServerError.description, 500

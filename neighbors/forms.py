@@ -1,0 +1,54 @@
+"""Form pieces shared by every module."""
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+
+from .errors import DomainError
+
+
+class EmptyForm(FlaskForm):
+    """For buttons that only POST: it carries the CSRF token and nothing else."""
+
+
+class OnceForm(FlaskForm):
+    """A form whose submission key makes a double tap or a retried POST create one record.
+
+    The key is made when the form is shown; the service stores it under a unique constraint.
+    """
+
+    submission_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission_key.data:
+            self.submission_key.data = uuid.uuid4().hex
+
+    def clean_submission_key(self) -> str:
+        value = (self.submission_key.data or "").strip()
+        if len(value) != 32 or any(c not in "0123456789abcdef" for c in value):
+            return uuid.uuid4().hex
+        return value
+
+
+class ActingForField(SelectField):
+    """Choose whom a form acts for: oneself or a resident one cares for."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label or _l("For whom"), coerce=str, validate_choice=False, **kwargs)
+
+
+def acting_for_choices(actor, people) -> list[tuple[str, str]]:
+    from flask_babel import gettext
+
+    return [(str(person.id), gettext("Myself") if person.id == actor.id else person.name) for person in people]
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a service's refusal on its field, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,53 @@
+"""Who may see what: one decorator for roles, one check for a community's records, and headers."""
+from functools import wraps
+
+from flask import abort, request
+from flask_login import current_user
+
+from .extensions import login_manager
+
+
+def role_required(*roles: str):
+    """A visitor is sent to log in; a user without any of `roles` gets 403. Admins pass."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and not (current_user.is_admin or current_user.has_role(*roles)):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
+
+
+login_required = role_required()
+
+
+def require_community(record_community_id: int) -> None:
+    """Everything outside the user's own community is 404 to them (admins see the district)."""
+    if current_user.is_admin:
+        return
+    if record_community_id != current_user.community_id:
+        abort(404)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def add_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.headers.get("HX-Request") is not None or response.mimetype == "text/html":
+        response.vary.add("HX-Request")
+    return response

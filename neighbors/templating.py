@@ -1,0 +1,78 @@
+"""Jinja filters for local times and money in fen."""
+from datetime import date, datetime
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .clock import to_local
+
+
+def yuan(fen: int | None) -> str:
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    fen = abs(int(fen))
+    return f"{sign}¥{fen // 100}.{fen % 100:02d}"
+
+
+WEEKDAYS = {"zh": "一二三四五六日", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+
+
+def local_datetime(moment: datetime | None, with_date: bool = True) -> str:
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    if not with_date:
+        return local.strftime("%H:%M")
+    return f"{day_label(local.date())} {local.strftime('%H:%M')}"
+
+
+def day_label(day: date | None) -> str:
+    if day is None:
+        return ""
+    locale = str(get_locale() or "zh")
+    if locale == "zh":
+        return f"{day.month}月{day.day}日 周{WEEKDAYS['zh'][day.weekday()]}"
+    return f"{WEEKDAYS['en'][day.weekday()]} {day.day} {day.strftime('%b')}"
+
+
+def hours(minutes: int | None) -> str:
+    if minutes is None:
+        return ""
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(int(minutes))
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+ROLE_LABELS = {
+    "resident": _l("Resident"),
+    "volunteer": _l("Volunteer"),
+    "kitchen": _l("Kitchen operator"),
+    "patroller": _l("Patroller"),
+    "officer": _l("Officer"),
+    "staff": _l("Community staff"),
+    "admin": _l("Administrator"),
+}
+
+COMMUNITY_KINDS = {"new_town": _l("New town"), "old_town": _l("Old town"), "village": _l("Village turned community")}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(str(role), role))
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, day=day_label, hours=hours)
+    app.jinja_env.globals.update(role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
+
+    @app.context_processor
+    def unread_notifications():
+        def unread() -> int:
+            if not current_user.is_authenticated:
+                return 0
+            from . import notifications
+
+            return notifications.unread_count(current_user)
+
+        return {"unread_count": unread}

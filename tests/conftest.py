@@ -1,0 +1,223 @@
+"""Fixtures shared by every test: an app on SQLite or PostgreSQL, clients, and logins.
+
+Set NEIGHBORS_TEST_DATABASE_URL to run the suite on PostgreSQL; each test starts from
+empty tables (the schema is built once per session and emptied between tests).
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from neighbors import create_app
+from neighbors.extensions import db, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("NEIGHBORS_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if PG_URL:
+        return PG_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "neighbors-test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def upload_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("uploads")
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, upload_dir):
+    app = create_app(_test_config(database_url, upload_dir))
+    with app.app_context():
+        db.drop_all()
+        _drop_leftovers()
+        db.create_all()
+        db.session.commit()
+        db.engine.dispose()
+    yield
+
+
+def _drop_leftovers() -> None:
+    """Tables a migration test or an older run left behind (PostgreSQL only)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+def _test_config(database_url: str, upload_dir: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "NEIGHBORS_ENV": "testing",
+        "NEIGHBORS_UPLOAD_DIR": str(upload_dir),
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": "localhost",
+    }
+
+
+def empty_all_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY CASCADE"
+            )
+    else:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            for name in tables:
+                connection.exec_driver_sql(f'DELETE FROM "{name}"')
+            connection.exec_driver_sql("DELETE FROM sqlite_sequence") if _has_sequence(connection) else None
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+
+def _has_sequence(connection) -> bool:
+    return connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+    ).first() is not None
+
+
+@pytest.fixture
+def app(_schema, database_url, upload_dir):
+    app = create_app(_test_config(database_url, upload_dir))
+    with app.app_context():
+        empty_all_tables()
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class CsrfClient:
+    """A test client that reads the CSRF token from a page and sends it, like a browser."""
+
+    def __init__(self, client, htmx: bool = False):
+        self.client = client
+        self.htmx = htmx
+
+    def token(self) -> str:
+        page = self.client.get("/auth/login").get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        assert match, "no CSRF token on the login page"
+        return match.group(1)
+
+    def _headers(self, headers=None) -> dict:
+        headers = dict(headers or {})
+        if self.htmx:
+            headers.setdefault("HX-Request", "true")
+        return headers
+
+    def get(self, url, **kwargs):
+        kwargs["headers"] = self._headers(kwargs.get("headers"))
+        return self.client.get(url, **kwargs)
+
+    def post(self, url, data=None, csrf: bool = True, **kwargs):
+        data = dict(data or {})
+        headers = self._headers(kwargs.pop("headers", None))
+        if csrf:
+            token = self.token()
+            if self.htmx:
+                headers["X-CSRFToken"] = token
+            else:
+                data.setdefault("csrf_token", token)
+        return self.client.post(url, data=data, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def web(client):
+    """Browser-like client: form posts carry the CSRF field."""
+    return CsrfClient(client)
+
+
+@pytest.fixture
+def htmx_client(client):
+    """htmx-like client: HX-Request and the X-CSRFToken header."""
+    return CsrfClient(client, htmx=True)
+
+
+class Auth:
+    def __init__(self, web: CsrfClient):
+        self.web = web
+
+    def login(self, user_or_phone, password: str = "secret-pass-2024"):
+        phone = user_or_phone if isinstance(user_or_phone, str) else user_or_phone.phone
+        response = self.web.post("/auth/login", {"phone": phone, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self):
+        return self.web.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(web):
+    return Auth(web)
+
+
+# --- a running server, for concurrency and browser tests -------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, url: str, process: subprocess.Popen):
+        self.url = url
+        self.process = process
+
+
+@pytest.fixture
+def live_server(app, database_url, upload_dir):
+    """gunicorn serving the test database on a free port (4 workers x 4 threads)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "NEIGHBORS_ENV": "testing",
+        "NEIGHBORS_UPLOAD_DIR": str(upload_dir),
+        "RATELIMIT_ENABLED": "false",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "4", "--threads", "4",
+         "--log-level", "warning", "neighbors:create_app()"],
+        cwd=ROOT, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn exited during start-up")
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("gunicorn did not start")
+    yield LiveServer(url, process)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
