@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from neighbors import create_app
 from neighbors.extensions import db, limiter
@@ -88,9 +89,25 @@ def _has_sequence(connection) -> bool:
     ).first() is not None
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in a real server.
+
+    The test's own context stays pushed (for factories and queries); its session is committed
+    around every request so the request sees the test's data and the test sees the request's.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()
+        return response
+
+
 @pytest.fixture
 def app(_schema, database_url, upload_dir):
     app = create_app(_test_config(database_url, upload_dir))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         empty_all_tables()
         if app.config["RATELIMIT_ENABLED"]:

@@ -80,10 +80,10 @@ def register():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
     keep = {key: session[key] for key in ("lang", "elder") if key in session}
     session.clear()
     session.update(keep)
+    logout_user()  # after clearing: it leaves the flag that deletes the remember-me cookie
     return redirect(url_for("main.home"), 303)
 
 
