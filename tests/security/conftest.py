@@ -4,21 +4,20 @@ with rate limiting switched on."""
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import g, has_app_context
-from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from neighbors import create_app
 from neighbors.clock import utcnow
 from neighbors.extensions import db, limiter
 from neighbors.models import CarerLink, Notification, RoleGrant, User
-from tests.conftest import _test_config, empty_all_tables
+from tests.conftest import IsolatedClient, _test_config, empty_all_tables
 from tests.factories import PASSWORD, make_building, make_community
 from tests.security import records
 
@@ -42,6 +41,7 @@ ROLE_GRANTS = {
 DEPARTMENTS = {"officer": "城管"}
 WHERE = {"here": ("镇海社区", "中华街道"), "other": ("鹭江道社区", "鹭江街道")}
 _phones = itertools.count(1)
+CJK = r"[\u4e00-\u9fff]"
 
 
 @cache
@@ -151,34 +151,6 @@ def build_world() -> World:
     return world
 
 
-class IsolatedClient(FlaskClient):
-    """A test client whose requests never see the previous request's user or CSRF token.
-
-    The `app` fixture keeps one app context open for the whole test and test requests reuse
-    it, so Flask-Login's `g._login_user` and Flask-WTF's `g.csrf_token` would otherwise carry
-    one client's session into another client's request.
-    """
-
-    def open(self, *args, **kwargs):
-        if has_app_context():
-            g.pop("_login_user", None)
-            g.pop("csrf_token", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_clients(request):
-    for name in ("app", "rated_app"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name).test_client_class = IsolatedClient
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = IsolatedClient
-    return app.test_client()
-
-
 @pytest.fixture
 def world(app) -> World:
     return build_world()
@@ -223,6 +195,7 @@ def changes(before: dict, after: dict) -> set[str]:
 def rated_app(_schema, database_url, upload_dir):
     """The app with rate limiting on (the shared `app` fixture turns it off)."""
     app = create_app({**_test_config(database_url, upload_dir), "RATELIMIT_ENABLED": True})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         empty_all_tables()
         limiter.reset()
@@ -230,3 +203,25 @@ def rated_app(_schema, database_url, upload_dir):
         limiter.reset()
         db.session.remove()
         db.engine.dispose()
+
+
+def zh_text(message) -> str:
+    """A lazy msgid as a Chinese reader sees it."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    with current_app.test_request_context(), force_locale("zh"):
+        return str(message)
+
+
+def assert_friendly_error(response, status: int) -> None:
+    """The app's own error page, in Chinese, for `status` — never a bare server message."""
+    from neighbors.error_pages import MESSAGES
+
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:300])
+    page = response.get_data(as_text=True)
+    assert 'data-testid="error-page"' in page
+    assert '<html lang="zh-CN"' in page
+    title, text = MESSAGES[status]
+    assert zh_text(title) in page and zh_text(text) in page
+    assert re.search(CJK, zh_text(title)), "the error title has no Chinese translation"
