@@ -10,7 +10,7 @@ from . import audit
 from .clock import utcnow
 from .errors import N_, InvalidInput, NotAllowed, NotFound
 from .extensions import db
-from .models import CarerLink, Community, Role, RoleGrant, User
+from .models import Building, CarerLink, Community, Role, RoleGrant, User
 from .passwords import weakness
 
 
@@ -273,3 +273,63 @@ def find_by_phone(phone: str) -> User:
 
 def set_elder_mode(user: User, on: bool) -> None:
     user.elder_mode = on
+
+
+def check_birth_date(birth_date: date | None, today: date) -> None:
+    if birth_date is None:
+        return
+    if birth_date > today:
+        raise InvalidInput(N_("A birth date cannot be in the future."), field="birth_date")
+    if birth_date.year < 1900:
+        raise InvalidInput(N_("Check the birth date: the year looks wrong."), field="birth_date")
+
+
+def update_resident(
+    actor: User,
+    resident: User,
+    *,
+    name: str,
+    birth_date: date | None,
+    building_id: int | None,
+    unit: str,
+    needs_care: bool,
+    now: datetime | None = None,
+) -> dict:
+    """Staff correct a resident's name, birth date, address and needs-care flag; returns what changed."""
+    require_staff_of(actor, resident.community_id)
+    moment = now or utcnow()
+    check_birth_date(birth_date, moment.date())
+    if building_id is not None and db.session.scalar(
+        sa.select(Building.id).where(Building.id == building_id, Building.community_id == resident.community_id)
+    ) is None:
+        raise InvalidInput(N_("Choose a building from the list."), field="building")
+    unit = " ".join((unit or "").split())
+    if len(unit) > 50:
+        raise InvalidInput(N_("A unit can have at most 50 characters."), field="unit")
+    wanted = {
+        "name": clean_name(name),
+        "birth_date": birth_date.isoformat() if birth_date else None,
+        "building_id": building_id,
+        "unit": unit,
+        "needs_care": bool(needs_care),
+    }
+    current = {
+        "name": resident.name,
+        "birth_date": resident.birth_date.isoformat() if resident.birth_date else None,
+        "building_id": resident.building_id,
+        "unit": resident.unit,
+        "needs_care": resident.needs_care,
+    }
+    changed = {key for key in wanted if wanted[key] != current[key]}
+    if not changed:
+        return {}
+    resident.name = wanted["name"]
+    resident.birth_date = birth_date
+    resident.building_id = building_id
+    resident.unit = unit
+    resident.needs_care = wanted["needs_care"]
+    db.session.flush()
+    audit.record(actor, "resident.updated", resident, community_id=resident.community_id, subject=resident,
+                 before={key: current[key] for key in sorted(changed)},
+                 after={key: wanted[key] for key in sorted(changed)}, now=moment)
+    return {key: wanted[key] for key in changed}
