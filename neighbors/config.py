@@ -34,6 +34,7 @@ def from_environment(instance_path: str) -> dict:
         raise ConfigError(
             "NEIGHBORS_ENV=production needs SECRET_KEY set to a random value of 32+ characters."
         )
+    secure_cookies = _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production")
     return {
         "NEIGHBORS_ENV": env,
         "SECRET_KEY": secret or DEV_SECRET,
@@ -46,7 +47,8 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production"),
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,  # the year-long login cookie must not travel over plain http
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
