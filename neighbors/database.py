@@ -73,7 +73,7 @@ def begin_write() -> None:
     transaction that reads, checks and then writes cannot be overtaken. On PostgreSQL
     services lock rows (`with_for_update`) or use conditional updates instead.
     """
-    session = db.session
+    session = db.session()  # the Session itself: scoped_session has no in_transaction()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
