@@ -1,11 +1,697 @@
-from flask import Blueprint, render_template
+"""Mutual-aid pages: each view parses a form, calls one service and responds (303, fragment, 422 or 409)."""
+from __future__ import annotations
 
-from ..security import login_required
+import click
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import accounts, uploads
+from ..clock import utcnow
+from ..errors import DomainError
+from ..extensions import db, htmx
+from ..forms import EmptyForm, acting_for_choices, show_error
+from ..models import Role, User
+from ..security import login_required, require_community, role_required
+from . import services
+from .forms import (
+    DAY_PARTS, WEEKDAY_NAMES, ConfirmForm, DisputeForm, DoneForm, GiftForm, GrantForm, InviteForm, OfferForm,
+    ProfileForm, ReasonForm, RequestForm, ResolveForm, SettingsForm, SkillForm,
+)
+from .models import Status
 
 bp = Blueprint("mutualaid", __name__, url_prefix="/aid")
 
+STATUS_LABELS = {
+    "open": _l("Waiting for a volunteer"),
+    "accepted": _l("A volunteer is coming"),
+    "done": _l("Done – please confirm"),
+    "disputed": _l("Being checked by staff"),
+    "confirmed": _l("Confirmed"),
+    "cancelled": _l("Cancelled"),
+    "voided": _l("Voided by staff"),
+}
+STATUS_TAGS = {"open": "tag-warn", "done": "tag-warn", "disputed": "tag-bad", "cancelled": "tag-muted",
+               "voided": "tag-muted"}
+ACTION_LABELS = {
+    "create": _l("Asked for help"), "edit": _l("Changed the request"), "invite": _l("Invited a volunteer"),
+    "decline_invite": _l("Invitation declined"), "accept": _l("Accepted"),
+    "decline": _l("Volunteer gave it back"), "no_show": _l("Volunteer did not come"),
+    "done": _l("Reported done"), "confirm": _l("Confirmed"), "auto_confirm": _l("Confirmed automatically after 72 hours"),
+    "dispute": _l("Questioned"), "resolve_confirm": _l("Staff confirmed the time"),
+    "resolve_change": _l("Staff changed the time"), "resolve_void": _l("Staff voided it"), "cancel": _l("Cancelled"),
+}
+KIND_LABELS = {"help": _l("Help"), "grant": _l("Starting grant"), "pool_grant": _l("From the community pool"),
+               "gift": _l("Gift"), "correction": _l("Correction")}
+
+
+@bp.app_template_filter("aid_duration")
+def duration(minutes: int | None) -> str:
+    """Minutes as plain words: 1 小时 30 分钟."""
+    if minutes is None:
+        return ""
+    sign = "−" if minutes < 0 else ""
+    hours, rest = divmod(abs(int(minutes)), 60)
+    if hours and rest:
+        text = _("%(hours)s h %(minutes)s min", hours=hours, minutes=rest)
+    elif hours:
+        text = _("%(hours)s h", hours=hours)
+    else:
+        text = _("%(minutes)s min", minutes=rest)
+    return sign + text
+
+
+@bp.context_processor
+def labels():
+    return {"status_label": lambda s: str(STATUS_LABELS.get(str(s), s)),
+            "status_tag": lambda s: STATUS_TAGS.get(str(s), ""),
+            "action_label": lambda a: str(ACTION_LABELS.get(a, a)),
+            "kind_label": lambda k: str(KIND_LABELS.get(k, k)),
+            "weekday_name": lambda d: str(WEEKDAY_NAMES[d])}
+
+
+def _targeted() -> bool:
+    return bool(htmx) and not htmx.boosted
+
+
+def _staff_required():
+    if not current_user.is_staff_of(current_user.community_id):
+        abort(403)
+
+
+# --- the board ---------------------------------------------------------------------------
 
 @bp.get("/")
 @login_required
 def board():
-    return render_template("mutualaid/board.html")
+    now = utcnow()
+    is_volunteer = current_user.has_role(Role.VOLUNTEER)
+    staff = current_user.is_staff_of(current_user.community_id)
+    open_requests = services.board(current_user, now) if (is_volunteer or staff) else []
+    profile = services.profile_of(current_user.community_id, current_user.id)
+    return render_template(
+        "mutualaid/board.html", open_requests=open_requests, my_requests=services.requests_for(current_user),
+        my_work=services.work_of(current_user) if is_volunteer else [], offers=services.offers(current_user.community_id),
+        profile=profile, my_skills={s.id for s in profile.skills} if profile else set(), is_volunteer=is_volunteer,
+        staff=staff, balance=services.balance_minutes(current_user.community_id, current_user.id),
+        cared=[p for p in accounts.people_i_can_act_for(current_user) if p.id != current_user.id],
+    )
+
+
+# --- requests ---------------------------------------------------------------------------
+
+def _request_form(form: RequestForm, for_self: bool = True) -> RequestForm:
+    now = utcnow()
+    form.skill.choices = [("", _("Choose…"))] + [(str(s.id), s.name) for s in
+                                                 services.skill_list(current_user.community_id, now)]
+    form.for_user.choices = acting_for_choices(current_user, accounts.people_i_can_act_for(current_user))
+    return form
+
+
+def _details(form: RequestForm) -> services.RequestDetails:
+    return services.RequestDetails(
+        skill=form.skill.data, title=form.title.data or "", description=form.description.data or "",
+        address=form.address.data or "", asap=form.when.data != "window", day=form.day.data,
+        starts=form.starts.data, ends=form.ends.data,
+    )
+
+
+def _photo(form: RequestForm):
+    data = form.photo.data
+    return data if data and getattr(data, "filename", "") else None
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@login_required
+def new_request():
+    form = _request_form(RequestForm())
+    offer = None
+    offer_id = request.values.get("offer", "")
+    if offer_id.isdigit():
+        offer = services.get_offer(current_user.community_id, int(offer_id))
+        if offer is None or offer.hidden or not offer.active:
+            abort(404)
+    status = 200
+    if request.method == "GET":
+        people = {str(p.id): p for p in accounts.people_i_can_act_for(current_user)}
+        person = people.get(request.args.get("for_user", ""), current_user)
+        form.for_user.data = str(person.id)
+        form.address.data = person.address
+        if offer is not None:
+            form.skill.data, form.title.data = str(offer.skill_id), offer.title
+            form.description.data = offer.description
+            form.invited.data, form.offer.data = str(offer.volunteer_id), str(offer.id)
+    elif form.validate_on_submit():
+        try:
+            created = services.create_request(
+                current_user, form.for_user.data, _details(form), utcnow(), photo=_photo(form),
+                invited_id=int(form.invited.data) if (form.invited.data or "").isdigit() else None,
+                offer_id=int(form.offer.data) if (form.offer.data or "").isdigit() else None,
+                submission_key=form.clean_submission_key(),
+            )
+        except DomainError as error:
+            show_error(form, error)
+            status = error.status
+        else:
+            flash(_("Your request is on the board. We will tell you when a volunteer accepts."), "success")
+            return redirect(url_for(".request_page", request_id=created.id), 303)
+    else:
+        status = 422
+    return render_template("mutualaid/request_form.html", form=form, offer=offer, editing=None), status
+
+
+def _load(request_id: int):
+    help_request = services.get_request(request_id)
+    if help_request is None:
+        abort(404)
+    require_community(help_request.community_id)
+    if not services.permitted(help_request, "view", current_user):
+        abort(404)
+    return help_request
+
+
+def _panel_context(help_request, **forms) -> dict:
+    now = utcnow()
+    defaults = {"done": DoneForm(formdata=None), "confirm": ConfirmForm(formdata=None),
+                "dispute": DisputeForm(formdata=None), "resolve": ResolveForm(formdata=None),
+                "decline": ReasonForm(formdata=None), "cancel": ReasonForm(formdata=None),
+                "hide": ReasonForm(formdata=None), "button": EmptyForm(formdata=None),
+                "invite": InviteForm(formdata=None)}
+    defaults["confirm"].rating.data = defaults["confirm"].rating.data or None
+    defaults.update(forms)
+    show_suggestions = help_request.can("invite", current_user)
+    payer_is_pool = services.pays_from_pool(help_request.requester, services.rules(help_request.community_id), now)
+    return {"r": help_request, "forms": defaults, "payer_is_pool": payer_is_pool,
+            "suggestions": services.suggestions(help_request, now) if show_suggestions else [],
+            "trust": services.trust_record(help_request.community_id, help_request.volunteer_id)
+            if help_request.volunteer_id else None,
+            "staff": current_user.is_staff_of(help_request.community_id)}
+
+
+def _render_request(help_request, status: int = 200, **forms):
+    context = _panel_context(help_request, **forms)
+    if _targeted():
+        return render_template("mutualaid/_request_panel.html", partial=True, **context), status
+    return render_template("mutualaid/request.html", **context), status
+
+
+@bp.get("/requests/<int:request_id>")
+@login_required
+def request_page(request_id: int):
+    return _render_request(_load(request_id))
+
+
+@bp.get("/requests/<int:request_id>/photo")
+@login_required
+def request_photo(request_id: int):
+    help_request = _load(request_id)
+    if not help_request.photo_key:
+        abort(404)
+    return uploads.send_image(help_request.photo_key)
+
+
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_request(request_id: int):
+    help_request = _load(request_id)
+    if not help_request.can("edit", current_user):
+        if request.method == "GET":
+            flash(_("This request can no longer be changed because a volunteer has taken it."), "warning")
+            return redirect(url_for(".request_page", request_id=request_id), 303)
+    form = _request_form(RequestForm(obj=help_request if request.method == "GET" else None))
+    status = 200
+    if request.method == "GET":
+        form.skill.data = str(help_request.skill_id)
+        form.when.data = "asap" if help_request.asap else "window"
+        if help_request.window_start:
+            from ..clock import to_local
+
+            start, end = to_local(help_request.window_start), to_local(help_request.window_end)
+            form.day.data, form.starts.data, form.ends.data = start.date(), start.time(), end.time()
+    elif form.validate_on_submit():
+        try:
+            services.edit_request(current_user, request_id, _details(form), utcnow(), photo=_photo(form),
+                                  remove_photo=form.remove_photo.data)
+        except DomainError as error:
+            show_error(form, error)
+            status = error.status
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for(".request_page", request_id=request_id), 303)
+    else:
+        status = 422
+    return render_template("mutualaid/request_form.html", form=form, offer=None, editing=help_request), status
+
+
+def _act(request_id: int, form_name: str, form, call, success: str, trigger: str | None = None):
+    """The shape of every button on a request: validate, one service call, then 303 or the fragment."""
+    help_request = _load(request_id)
+    if not form.validate_on_submit():
+        return _render_request(help_request, 422, **{form_name: form})
+    try:
+        call(form)
+    except DomainError as error:
+        show_error(form, error)
+        db.session.expire_all()
+        return _render_request(services.get_request(request_id), error.status, **{form_name: form})
+    flash(success, "success")
+    if _targeted():
+        response = make_response(_render_request(services.get_request(request_id))[0])
+        if trigger:
+            response.headers["HX-Trigger"] = trigger
+        return response
+    return redirect(url_for(".request_page", request_id=request_id), 303)
+
+
+@bp.post("/requests/<int:request_id>/accept")
+@role_required(Role.VOLUNTEER, Role.STAFF)
+def accept(request_id: int):
+    return _act(request_id, "button", EmptyForm(),
+                lambda form: services.accept(current_user, request_id, utcnow()),
+                _("Thank you! You have accepted this request. Please contact them soon."))
+
+
+@bp.post("/requests/<int:request_id>/decline")
+@login_required
+def decline(request_id: int):
+    return _act(request_id, "decline", ReasonForm(),
+                lambda form: services.decline(current_user, request_id, utcnow(), form.reason.data or ""),
+                _("You gave the request back. It is open for other volunteers."))
+
+
+@bp.post("/requests/<int:request_id>/decline-invitation")
+@login_required
+def decline_invitation(request_id: int):
+    return _act(request_id, "button", EmptyForm(),
+                lambda form: services.decline_invitation(current_user, request_id, utcnow()),
+                _("You declined the invitation."))
+
+
+@bp.post("/requests/<int:request_id>/no-show")
+@login_required
+def no_show(request_id: int):
+    return _act(request_id, "button", EmptyForm(),
+                lambda form: services.report_no_show(current_user, request_id, utcnow()),
+                _("Noted. The request is open for other volunteers again."))
+
+
+@bp.post("/requests/<int:request_id>/done")
+@login_required
+def done(request_id: int):
+    return _act(request_id, "done", DoneForm(),
+                lambda form: services.report_done(current_user, request_id, form.minutes.data, utcnow()),
+                _("Thank you! We have asked them to confirm."))
+
+
+@bp.post("/requests/<int:request_id>/confirm")
+@login_required
+def confirm(request_id: int):
+    return _act(request_id, "confirm", ConfirmForm(),
+                lambda form: services.confirm(current_user, request_id, form.rating.data, form.comment.data or "",
+                                              utcnow()),
+                _("Confirmed. The time credits have moved. Thank you!"), trigger="creditsChanged")
+
+
+@bp.post("/requests/<int:request_id>/dispute")
+@login_required
+def dispute(request_id: int):
+    return _act(request_id, "dispute", DisputeForm(),
+                lambda form: services.dispute(current_user, request_id, form.reason.data or "", utcnow()),
+                _("Staff will look at it and decide. No credits move until then."))
+
+
+@bp.post("/requests/<int:request_id>/resolve")
+@login_required
+def resolve(request_id: int):
+    return _act(request_id, "resolve", ResolveForm(),
+                lambda form: services.resolve_dispute(current_user, request_id, form.outcome.data or "", utcnow(),
+                                                      minutes=form.minutes.data, note=form.note.data or ""),
+                _("Decision saved."), trigger="creditsChanged")
+
+
+@bp.post("/requests/<int:request_id>/cancel")
+@login_required
+def cancel(request_id: int):
+    return _act(request_id, "cancel", ReasonForm(),
+                lambda form: services.cancel_request(current_user, request_id, utcnow(), form.reason.data or ""),
+                _("The request is cancelled."))
+
+
+@bp.post("/requests/<int:request_id>/invite")
+@login_required
+def invite(request_id: int):
+    return _act(request_id, "invite", InviteForm(),
+                lambda form: services.invite(current_user, request_id, form.volunteer.data, utcnow()),
+                _("Invitation sent. We will tell you when they answer."))
+
+
+@bp.post("/requests/<int:request_id>/hide")
+@login_required
+def hide_request(request_id: int):
+    return _act(request_id, "hide", ReasonForm(),
+                lambda form: services.hide_request(current_user, request_id, form.reason.data or "", utcnow()),
+                _("The request is hidden and its author has been told why."))
+
+
+# --- volunteers and offers -------------------------------------------------------------
+
+def _profile_form(form: ProfileForm) -> ProfileForm:
+    form.skills.choices = [(str(s.id), s.name) for s in services.skill_list(current_user.community_id, utcnow())]
+    form.availability.choices = [(f"{day}-{part}", f"{WEEKDAY_NAMES[day]} {label}")
+                                 for day in range(7) for part, (_s, _e, label) in DAY_PARTS.items()]
+    return form
+
+
+@bp.route("/volunteer", methods=["GET", "POST"])
+@login_required
+def volunteer_profile():
+    form = _profile_form(ProfileForm())
+    profile = services.profile_of(current_user.community_id, current_user.id)
+    status = 200
+    if request.method == "GET" and profile is not None:
+        form.skills.data = [str(s.id) for s in profile.skills]
+        form.intro.data = profile.intro
+        form.availability.data = [f"{slot.weekday}-{part}" for slot in profile.availability
+                                  for part, (starts, ends, _label) in DAY_PARTS.items()
+                                  if slot.starts == starts and slot.ends == ends]
+    elif request.method == "POST":
+        if form.validate_on_submit():
+            windows = []
+            for value in form.availability.data or []:
+                day, _sep, part = value.partition("-")
+                if day.isdigit() and part in DAY_PARTS:
+                    windows.append((int(day), DAY_PARTS[part][0], DAY_PARTS[part][1]))
+            try:
+                services.save_profile(current_user, skill_ids=form.skills.data or [], windows=windows,
+                                      intro=form.intro.data or "", now=utcnow())
+            except DomainError as error:
+                show_error(form, error)
+                status = error.status
+            else:
+                flash(_("Your volunteer profile is saved."), "success")
+                return redirect(url_for(".volunteer_page", user_id=current_user.id), 303)
+        else:
+            status = 422
+    return render_template("mutualaid/volunteer_form.html", form=form, profile=profile), status
+
+
+@bp.get("/volunteers/<int:user_id>")
+@login_required
+def volunteer_page(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    require_community(person.community_id)
+    profile = services.profile_of(person.community_id, person.id)
+    if profile is None and not person.has_role(Role.VOLUNTEER):
+        abort(404)
+    offers = [o for o in services.offers(person.community_id) if o.volunteer_id == person.id]
+    return render_template("mutualaid/volunteer.html", person=person, profile=profile, offers=offers,
+                           trust=services.trust_record(person.community_id, person.id))
+
+
+@bp.route("/offers/new", methods=["GET", "POST"])
+@login_required
+def new_offer():
+    form = OfferForm()
+    form.skill.choices = [("", _("Choose…"))] + [(str(s.id), s.name) for s in
+                                                 services.skill_list(current_user.community_id, utcnow())]
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.create_offer(current_user, form.skill.data, form.title.data or "",
+                                      form.description.data or "", utcnow())
+            except DomainError as error:
+                show_error(form, error)
+                status = error.status
+            else:
+                flash(_("Your offer is on the board."), "success")
+                return redirect(url_for(".board") + "#offers", 303)
+        else:
+            status = 422
+    return render_template("mutualaid/offer_form.html", form=form), status
+
+
+@bp.get("/offers")
+@login_required
+def offer_list():
+    return redirect(url_for(".board") + "#offers", 303)
+
+
+@bp.post("/offers/<int:offer_id>/close")
+@login_required
+def close_offer(offer_id: int):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.close_offer(current_user, offer_id, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The offer is closed."), "success")
+    return redirect(url_for(".board") + "#offers", 303)
+
+
+# --- credits ---------------------------------------------------------------------------
+
+def _gift_form(form: GiftForm) -> GiftForm:
+    people = accounts.people_i_can_act_for(current_user)
+    form.for_user.choices = acting_for_choices(current_user, people)
+    relatives = [p for p in people if p.id != current_user.id]
+    relatives += [c for c in accounts.carers_of(current_user) if c.id not in {p.id for p in relatives}]
+    form.to.choices = [("pool", _("The community pool"))] + [(str(p.id), p.name) for p in relatives] + \
+        [("", _("Someone else (enter their number below)"))]
+    return form
+
+
+def _credits_page(form: GiftForm, status: int = 200):
+    community_id = current_user.community_id
+    services.open_account(current_user, utcnow())
+    cared = [p for p in accounts.people_i_can_act_for(current_user) if p.id != current_user.id]
+    staff = current_user.is_staff_of(community_id)
+    return render_template(
+        "mutualaid/credits.html", form=form,
+        balance=services.balance_minutes(community_id, current_user.id),
+        entries=services.statement(community_id, current_user.id),
+        cared=[(p, services.balance_minutes(community_id, p.id), services.statement(community_id, p.id, 5))
+               for p in cared],
+        rules=services.rules(community_id), staff=staff,
+        totals=services.ledger_totals(community_id) if staff else None,
+    ), status
+
+
+@bp.get("/credits")
+@login_required
+def credits():
+    if _targeted() and request.args.get("part") == "balance":
+        return render_template("mutualaid/_balance.html",
+                               balance=services.balance_minutes(current_user.community_id, current_user.id))
+    return _credits_page(_gift_form(GiftForm()))
+
+
+@bp.post("/credits/gift")
+@login_required
+def give():
+    form = _gift_form(GiftForm())
+    if not form.validate_on_submit():
+        return _credits_page(form, 422)
+    try:
+        services.give_hours(current_user, form.for_user.data, form.to.data, form.minutes.data, utcnow(),
+                            phone=form.phone.data or "", note=form.note.data or "",
+                            submission_key=form.clean_submission_key())
+    except DomainError as error:
+        show_error(form, error)
+        return _credits_page(_gift_form(form), error.status)
+    flash(_("Thank you! The hours have been given."), "success")
+    return redirect(url_for(".credits"), 303)
+
+
+# --- staff ------------------------------------------------------------------------------
+
+@bp.get("/manage")
+@role_required(Role.STAFF)
+def manage():
+    _staff_required()
+    community_id = current_user.community_id
+    status = request.args.get("status") or None
+    if status not in {s.value for s in Status}:
+        status = None
+    return render_template("mutualaid/manage.html", requests=services.all_requests(community_id, status),
+                           offers=services.offers(community_id, include_hidden=True), status=status,
+                           statuses=list(Status), hide_form=ReasonForm(formdata=None),
+                           queue=services.staff_queue(community_id, utcnow()))
+
+
+@bp.post("/manage/offers/<int:offer_id>/hide")
+@role_required(Role.STAFF)
+def hide_offer(offer_id: int):
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.hide_offer(current_user, offer_id, form.reason.data or "", utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for(".manage"), 303)
+        flash(_("The offer is hidden and the volunteer has been told why."), "success")
+    return redirect(url_for(".manage"), 303)
+
+
+@bp.get("/manage/volunteers")
+@role_required(Role.STAFF)
+def manage_volunteers():
+    _staff_required()
+    community_id = current_user.community_id
+    rows = [(user, profile, grant, services.trust_record(community_id, user.id))
+            for user, profile, grant in services.volunteers(community_id)]
+    return render_template("mutualaid/manage_volunteers.html", rows=rows, form=EmptyForm())
+
+
+@bp.post("/manage/volunteers/<int:user_id>/verify")
+@role_required(Role.STAFF)
+def verify_volunteer(user_id: int):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        verified = request.form.get("verified") == "1"
+        try:
+            services.set_verified(current_user, user_id, verified, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Verified.") if verified else _("Verification withdrawn."), "success")
+    return redirect(url_for(".manage_volunteers"), 303)
+
+
+def _settings_page(form: SettingsForm, skill_form: SkillForm, status: int = 200):
+    community_id = current_user.community_id
+    return render_template("mutualaid/manage_settings.html", form=form, skill_form=skill_form,
+                           skills=services.skill_list(community_id, utcnow(), include_retired=True),
+                           button=EmptyForm(formdata=None)), status
+
+
+@bp.route("/manage/settings", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def manage_settings():
+    _staff_required()
+    form = SettingsForm()
+    if request.method == "GET":
+        current = services.rules(current_user.community_id)
+        form.starting_grant_hours.data = str(current.starting_grant_minutes // 60)
+        form.floor_hours.data = str(current.floor_minutes // 60)
+        form.ceiling_hours.data = str(current.ceiling_minutes // 60)
+        form.pool_paid_age.data = str(current.pool_paid_age)
+        return _settings_page(form, SkillForm(formdata=None))
+    if not form.validate_on_submit():
+        return _settings_page(form, SkillForm(formdata=None), 422)
+    numbers = {}
+    for name in ("starting_grant_hours", "floor_hours", "ceiling_hours", "pool_paid_age"):
+        try:
+            numbers[name] = int((getattr(form, name).data or "").strip())
+        except ValueError:
+            getattr(form, name).errors = [_("Enter a whole number.")]
+    if len(numbers) < 4:
+        return _settings_page(form, SkillForm(formdata=None), 422)
+    try:
+        services.update_settings(current_user, current_user.community_id, now=utcnow(), **numbers)
+    except DomainError as error:
+        show_error(form, error)
+        return _settings_page(form, SkillForm(formdata=None), error.status)
+    flash(_("Settings saved."), "success")
+    return redirect(url_for(".manage_settings"), 303)
+
+
+@bp.post("/manage/skills")
+@role_required(Role.STAFF)
+def add_skill():
+    _staff_required()
+    skill_form = SkillForm()
+    if not skill_form.validate_on_submit():
+        return _settings_page(SettingsForm(formdata=None), skill_form, 422)
+    try:
+        services.add_skill(current_user, current_user.community_id, skill_form.name.data or "", utcnow())
+    except DomainError as error:
+        show_error(skill_form, error)
+        current = services.rules(current_user.community_id)
+        form = SettingsForm(formdata=None, data={
+            "starting_grant_hours": current.starting_grant_minutes // 60, "floor_hours": current.floor_minutes // 60,
+            "ceiling_hours": current.ceiling_minutes // 60, "pool_paid_age": current.pool_paid_age})
+        return _settings_page(form, skill_form, error.status)
+    flash(_("The skill is on the list."), "success")
+    return redirect(url_for(".manage_settings"), 303)
+
+
+@bp.post("/manage/skills/<int:skill_id>/retire")
+@role_required(Role.STAFF)
+def retire_skill(skill_id: int):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.retire_skill(current_user, skill_id, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The skill was taken off the list."), "success")
+    return redirect(url_for(".manage_settings"), 303)
+
+
+def _ledger_page(grant_form: GrantForm, status: int = 200):
+    community_id = current_user.community_id
+    return render_template("mutualaid/manage_ledger.html", grant_form=grant_form,
+                           totals=services.ledger_totals(community_id),
+                           pool=services.statement(community_id, None, 50), reason_form=ReasonForm(formdata=None),
+                           recent=services.recent_transactions(community_id),
+                           corrected=services.corrected_ids(community_id)), status
+
+
+@bp.get("/manage/ledger")
+@role_required(Role.STAFF)
+def manage_ledger():
+    _staff_required()
+    return _ledger_page(GrantForm(formdata=None))
+
+
+@bp.post("/manage/grant")
+@role_required(Role.STAFF)
+def grant():
+    _staff_required()
+    form = GrantForm()
+    if not form.validate_on_submit():
+        return _ledger_page(form, 422)
+    try:
+        person = accounts.find_by_phone(form.phone.data or "")
+        services.grant_from_pool(current_user, person.id, form.minutes.data, form.reason.data or "", utcnow())
+    except DomainError as error:
+        show_error(form, error)
+        return _ledger_page(form, error.status)
+    flash(_("The hours were granted from the pool."), "success")
+    return redirect(url_for(".manage_ledger"), 303)
+
+
+@bp.post("/manage/transactions/<int:transaction_id>/correct")
+@role_required(Role.STAFF)
+def correct(transaction_id: int):
+    _staff_required()
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.correct(current_user, transaction_id, form.reason.data or "", utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("A correcting transaction was added."), "success")
+    return redirect(url_for(".manage_ledger"), 303)
+
+
+# --- command line -----------------------------------------------------------------------
+
+@bp.cli.command("check-ledger")
+@click.option("--community", "community_id", type=int, default=None, help="Only this community (its id).")
+def check_ledger_command(community_id):
+    """Prove that every transaction sums to zero and every cached balance equals its entries."""
+    problems = services.check_ledger(community_id)
+    for line in problems:
+        click.echo(f"PROBLEM: {line}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("Ledger OK: every transaction sums to zero and every balance matches its entries.")

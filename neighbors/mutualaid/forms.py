@@ -1,0 +1,122 @@
+"""Forms of the mutual-aid pages. They parse; the services decide what is allowed."""
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    TimeField,
+)
+from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import ActingForField, OnceForm
+
+WEEKDAY_NAMES = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
+                 _l("Sunday")]
+DAY_PARTS = {
+    "am": (time(8, 0), time(12, 0), _l("Morning 8–12")),
+    "pm": (time(13, 0), time(17, 0), _l("Afternoon 13–17")),
+    "eve": (time(18, 0), time(21, 0), _l("Evening 18–21")),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False, html_tag="ul")
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        """Unknown values are refused by the service with a message, not here with a generic one."""
+
+
+def _numeric(**extra):
+    return {"inputmode": "numeric", "autocomplete": "off", **extra}
+
+
+class RequestForm(OnceForm):
+    for_user = ActingForField(_l("Who needs the help"))
+    skill = SelectField(_l("What kind of help"), coerce=str, validate_choice=False)
+    title = StringField(_l("In a few words"), render_kw={"maxlength": 80, "placeholder": "厨房水龙头漏水"})
+    description = TextAreaField(_l("More details (optional)"), render_kw={"maxlength": 1000, "rows": 3})
+    address = StringField(_l("Where"), render_kw={"maxlength": 200})
+    when = RadioField(_l("When"), choices=[("asap", _l("As soon as possible")), ("window", _l("At a set time"))],
+                      default="asap")
+    day = DateField(_l("Day"), validators=[Optional()])
+    starts = TimeField(_l("From"), validators=[Optional()])
+    ends = TimeField(_l("Until"), validators=[Optional()])
+    photo = FileField(_l("Photo (optional)"), render_kw={"accept": "image/jpeg,image/png"})
+    remove_photo = BooleanField(_l("Remove the photo"))
+    invited = HiddenField()
+    offer = HiddenField()
+
+
+class DoneForm(FlaskForm):
+    minutes = StringField(_l("Time spent, in minutes"), render_kw=_numeric(placeholder="90"))
+
+
+class ConfirmForm(FlaskForm):
+    rating = RadioField(_l("How was the help?"), coerce=str, validate_choice=False,
+                        choices=[("5", _l("5 – very good")), ("4", _l("4 – good")), ("3", _l("3 – all right")),
+                                 ("2", _l("2 – not good")), ("1", _l("1 – bad"))])
+    comment = TextAreaField(_l("A word of thanks or a comment (optional)"), render_kw={"maxlength": 500, "rows": 2})
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), render_kw={"maxlength": 300, "rows": 2})
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField(_l("What is wrong?"), render_kw={"maxlength": 500, "rows": 2})
+
+
+class ResolveForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), coerce=str, validate_choice=False,
+                         choices=[("confirm", _l("Confirm the reported time")), ("change", _l("Confirm another time")),
+                                  ("void", _l("Void: no credits move"))])
+    minutes = StringField(_l("Minutes (for another time)"), render_kw=_numeric())
+    note = TextAreaField(_l("Reason for the decision"), render_kw={"maxlength": 500, "rows": 2})
+
+
+class InviteForm(FlaskForm):
+    volunteer = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    skills = MultiCheckboxField(_l("What I can help with"), coerce=str)
+    availability = MultiCheckboxField(_l("When I am usually free"), coerce=str)
+    intro = TextAreaField(_l("A short introduction"), render_kw={"maxlength": 300, "rows": 3,
+                                                                 "placeholder": "退休电工，住镇海路，周末有空。"})
+
+
+class OfferForm(FlaskForm):
+    skill = SelectField(_l("Kind of help"), coerce=str, validate_choice=False)
+    title = StringField(_l("What you offer"), render_kw={"maxlength": 80, "placeholder": "周六上午义务理发"})
+    description = TextAreaField(_l("Details (optional)"), render_kw={"maxlength": 500, "rows": 3})
+
+
+class GiftForm(OnceForm):
+    for_user = ActingForField(_l("From whose hours"))
+    to = SelectField(_l("Give to"), coerce=str, validate_choice=False)
+    phone = StringField(_l("Or a neighbour's mobile number"), render_kw={"inputmode": "tel", "autocomplete": "off"})
+    minutes = StringField(_l("Minutes"), render_kw=_numeric(placeholder="60"))
+    note = StringField(_l("Note (optional)"), render_kw={"maxlength": 200})
+
+
+class GrantForm(FlaskForm):
+    phone = StringField(_l("Resident's mobile number"), render_kw={"inputmode": "tel", "autocomplete": "off"})
+    person = HiddenField()
+    minutes = StringField(_l("Minutes"), render_kw=_numeric())
+    reason = StringField(_l("Reason"), render_kw={"maxlength": 300})
+
+
+class SettingsForm(FlaskForm):
+    starting_grant_hours = StringField(_l("Starting grant for a new member (hours)"), render_kw=_numeric())
+    floor_hours = StringField(_l("Lowest balance allowed (hours, zero or below)"),
+                              render_kw={"inputmode": "text", "autocomplete": "off"})
+    ceiling_hours = StringField(_l("Highest balance (hours); the rest goes to the pool"), render_kw=_numeric())
+    pool_paid_age = StringField(_l("From this age the pool pays for help"), render_kw=_numeric())
+
+
+class SkillForm(FlaskForm):
+    name = StringField(_l("New skill"), render_kw={"maxlength": 30, "placeholder": "助浴"})
