@@ -1,0 +1,384 @@
+"""Alleys, their party branches, patrol rules and shifts, and the findings patrollers report."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import utcnow
+from ..database import UTCDateTime
+from ..extensions import db
+from ..models import User
+
+VOLUNTEER = "volunteer"  # the slot kind of patrollers and volunteers; officers' kind is their department
+DEPARTMENTS = ("城管", "市场监管", "环卫")
+DEPARTMENT_LABELS = {"城管": _l("City management (城管)"), "市场监管": _l("Market supervision (市场监管)"),
+                     "环卫": _l("Sanitation (环卫)")}
+
+CATEGORIES = ("obstruction", "sanitation", "street_vending", "hazard", "facility", "other")
+CATEGORY_LABELS = {
+    "obstruction": _l("Blocked passage (占道)"),
+    "sanitation": _l("Sanitation (卫生)"),
+    "street_vending": _l("Street vending (占道经营)"),
+    "hazard": _l("Safety hazard (安全隐患)"),
+    "facility": _l("Broken facility (设施损坏)"),
+    "other": _l("Other (其他)"),
+}
+# The Chinese name of each category: used inside notifications, which are stored before anyone reads them.
+CATEGORY_NAMES = {"obstruction": "占道", "sanitation": "卫生", "street_vending": "占道经营", "hazard": "安全隐患",
+                  "facility": "设施损坏", "other": "其他"}
+STATES = ("reported", "dispatched", "accepted", "resolved", "verified", "closed")
+STATE_LABELS = {
+    "reported": _l("Reported"),
+    "dispatched": _l("Sent to the department"),
+    "accepted": _l("Being handled"),
+    "resolved": _l("Fixed, waiting for check"),
+    "verified": _l("Checked"),
+    "closed": _l("Closed"),
+}
+OPEN_STATES = ("reported", "dispatched", "accepted", "resolved")
+DEFAULT_ACCEPT_MINUTES = 30
+DEFAULT_RESOLVE_MINUTES = 120
+
+
+def kind_label(kind: str) -> str:
+    if kind == VOLUNTEER:
+        return str(_l("Volunteers"))
+    return str(DEPARTMENT_LABELS.get(kind, kind))
+
+
+def category_label(code: str) -> str:
+    return str(CATEGORY_LABELS.get(code, code))
+
+
+class AlleyBranch(db.Model):
+    """小巷党支部: looks after one or more alleys; its secretary runs the schedule."""
+
+    __tablename__ = "alleys_branches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    secretary: Mapped[User | None] = relationship()
+    alleys: Mapped[list[Alley]] = relationship(back_populates="branch", order_by="Alley.name")
+    members: Mapped[list[BranchMember]] = relationship(back_populates="branch", cascade="all, delete-orphan")
+    __table_args__ = (sa.UniqueConstraint("community_id", "name"),)
+
+
+class Alley(db.Model):
+    __tablename__ = "alleys_alleys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alleys_branches.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.String(1000), default="")
+    landmarks: Mapped[str] = mapped_column(sa.String(1000), default="")  # one stretch or landmark a line
+
+    branch: Mapped[AlleyBranch | None] = relationship(back_populates="alleys")
+    rules: Mapped[list[PatrolRule]] = relationship(back_populates="alley", order_by="PatrolRule.id")
+    __table_args__ = (sa.UniqueConstraint("community_id", "name"),)
+
+    @property
+    def landmark_list(self) -> list[str]:
+        return [line.strip() for line in self.landmarks.splitlines() if line.strip()]
+
+
+class BranchMember(db.Model):
+    """A patroller or officer of a branch; an officer's department is on their RoleGrant."""
+
+    __tablename__ = "alleys_branch_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_branches.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # patroller | officer
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    branch: Mapped[AlleyBranch] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+    __table_args__ = (
+        sa.UniqueConstraint("branch_id", "user_id"),
+        sa.CheckConstraint("kind IN ('patroller','officer')", name="known_kind"),
+    )
+
+
+class Holiday(db.Model):
+    """A day on which rules marked to skip holidays make no shift."""
+
+    __tablename__ = "alleys_holidays"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    day: Mapped[date] = mapped_column(sa.Date)
+    name: Mapped[str] = mapped_column(sa.String(50), default="")
+    __table_args__ = (sa.UniqueConstraint("community_id", "day"),)
+
+
+class PatrolRule(db.Model):
+    """A recurring patrol: weekdays, a local time window and the slots each shift needs."""
+
+    __tablename__ = "alleys_patrol_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
+    weekdays: Mapped[str] = mapped_column(sa.String(7))  # "01234" = Monday to Friday
+    starts: Mapped[time] = mapped_column(sa.Time)
+    ends: Mapped[time] = mapped_column(sa.Time)
+    needs: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # kind -> slots
+    skip_holidays: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    alley: Mapped[Alley] = relationship(back_populates="rules")
+    __table_args__ = (sa.CheckConstraint("starts < ends", name="window"),)
+
+    @property
+    def weekday_numbers(self) -> list[int]:
+        return sorted(int(ch) for ch in self.weekdays)
+
+
+class PatrolShift(db.Model):
+    __tablename__ = "alleys_patrol_shifts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
+    rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alleys_patrol_rules.id"), index=True)
+    day: Mapped[date] = mapped_column(sa.Date)  # local date
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    needs: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    short_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    alley: Mapped[Alley] = relationship()
+    signups: Mapped[list[PatrolSignup]] = relationship(
+        back_populates="shift", order_by="PatrolSignup.kind, PatrolSignup.slot_no", cascade="all, delete-orphan"
+    )
+    __table_args__ = (sa.UniqueConstraint("rule_id", "day"), sa.CheckConstraint("starts_at < ends_at", name="window"))
+
+    def filled(self, kind: str) -> int:
+        return sum(1 for s in self.signups if s.kind == kind)
+
+    def coverage(self) -> list[tuple[str, int, int]]:
+        """(kind, filled, needed) for every kind the shift needs or has people for."""
+        kinds = [k for k, n in sorted(self.needs.items(), key=lambda kv: kv[0] != VOLUNTEER) if n]
+        kinds += sorted({s.kind for s in self.signups} - set(kinds))
+        return [(kind, self.filled(kind), int(self.needs.get(kind, 0))) for kind in kinds]
+
+    @property
+    def slots_needed(self) -> int:
+        return sum(int(n) for n in self.needs.values())
+
+    @property
+    def slots_filled(self) -> int:
+        return sum(min(self.filled(kind), int(n)) for kind, n in self.needs.items())
+
+    @property
+    def is_short(self) -> bool:
+        return self.slots_filled < self.slots_needed
+
+    def open_for(self, kind: str) -> int:
+        return max(0, int(self.needs.get(kind, 0)) - self.filled(kind))
+
+    def released(self, kind: str) -> list[PatrolSignup]:
+        return [s for s in self.signups if s.kind == kind and s.released_at is not None]
+
+    def signup_of(self, user_id: int) -> PatrolSignup | None:
+        return next((s for s in self.signups if s.user_id == user_id), None)
+
+    def has_ended(self, now: datetime) -> bool:
+        return now >= self.ends_at
+
+    def was_missed(self, now: datetime) -> bool:
+        """Over, not cancelled, and nobody checked in."""
+        return (self.cancelled_at is None and self.has_ended(now)
+                and not any(s.checked_in_at for s in self.signups))
+
+    def checkin_opens_at(self) -> datetime:
+        return self.starts_at - timedelta(minutes=30)
+
+    @property
+    def withdraw_until(self) -> datetime:
+        return self.starts_at - timedelta(hours=2)
+
+    def can_check_in(self, now: datetime) -> bool:
+        return self.cancelled_at is None and self.checkin_opens_at() <= now < self.ends_at
+
+
+class PatrolSignup(db.Model):
+    """One person in one numbered slot of a shift: the (shift, kind, slot) key makes over-filling impossible."""
+
+    __tablename__ = "alleys_patrol_signups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_patrol_shifts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(50))
+    slot_no: Mapped[int] = mapped_column()
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    shift: Mapped[PatrolShift] = relationship(back_populates="signups")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    __table_args__ = (
+        sa.UniqueConstraint("shift_id", "kind", "slot_no"),
+        sa.UniqueConstraint("shift_id", "user_id"),
+        sa.CheckConstraint("slot_no >= 1", name="slot_positive"),
+    )
+
+
+class CategoryRoute(db.Model):
+    """Staff's setting: which department handles a category in an alley, and its deadlines."""
+
+    __tablename__ = "alleys_category_routes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(20))
+    department: Mapped[str] = mapped_column(sa.String(50), default="")
+    accept_minutes: Mapped[int] = mapped_column(default=DEFAULT_ACCEPT_MINUTES)
+    resolve_minutes: Mapped[int] = mapped_column(default=DEFAULT_RESOLVE_MINUTES)
+    __table_args__ = (
+        sa.UniqueConstraint("alley_id", "category"),
+        sa.CheckConstraint("accept_minutes > 0 AND resolve_minutes > 0", name="positive_deadlines"),
+    )
+
+
+class Finding(db.Model):
+    __tablename__ = "alleys_findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(20))
+    description: Mapped[str] = mapped_column(sa.String(1000))
+    place: Mapped[str] = mapped_column(sa.String(200))
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    state: Mapped[str] = mapped_column(sa.String(20), default="reported", index=True)
+    department: Mapped[str] = mapped_column(sa.String(50), default="")
+    submission_key: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accept_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolution_note: Mapped[str] = mapped_column(sa.String(1000), default="")
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accept_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolve_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    alley: Mapped[Alley] = relationship()
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+    photos: Mapped[list[FindingPhoto]] = relationship(back_populates="finding", order_by="FindingPhoto.id")
+    events: Mapped[list[FindingEvent]] = relationship(back_populates="finding", order_by="FindingEvent.id")
+    __table_args__ = (
+        sa.CheckConstraint(
+            "state IN ('reported','dispatched','accepted','resolved','verified','closed')", name="known_state"
+        ),
+        sa.Index("ix_alleys_findings_alley_category", "alley_id", "category", "created_at"),
+    )
+
+    def can(self, action: str, user: User | None) -> bool:
+        from .services import finding_allows
+
+        return finding_allows(self, action, user)
+
+    def is_accept_overdue(self, now: datetime) -> bool:
+        return self.state == "dispatched" and self.accept_due_at is not None and now > self.accept_due_at
+
+    def is_resolve_overdue(self, now: datetime) -> bool:
+        return (self.state in ("dispatched", "accepted") and self.resolve_due_at is not None
+                and now > self.resolve_due_at)
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.is_accept_overdue(now) or self.is_resolve_overdue(now)
+
+    @property
+    def minutes_to_accept(self) -> int | None:
+        if self.accepted_at is None:
+            return None
+        return int((self.accepted_at - self.created_at).total_seconds() // 60)
+
+    @property
+    def minutes_to_fix(self) -> int | None:
+        if self.resolved_at is None:
+            return None
+        return int((self.resolved_at - self.created_at).total_seconds() // 60)
+
+    @property
+    def before_photos(self) -> list[FindingPhoto]:
+        return [p for p in self.photos if p.kind == "before"]
+
+    @property
+    def after_photos(self) -> list[FindingPhoto]:
+        return [p for p in self.photos if p.kind == "after"]
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS.get(self.state, self.state))
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
+
+class FindingPhoto(db.Model):
+    __tablename__ = "alleys_finding_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    finding_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_findings.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # before | after
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    finding: Mapped[Finding] = relationship(back_populates="photos")
+    __table_args__ = (sa.CheckConstraint("kind IN ('before','after')", name="known_kind"),)
+
+
+class FindingEvent(db.Model):
+    """The history of a case: one row per transition (or added report), never changed."""
+
+    __tablename__ = "alleys_finding_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    finding_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_findings.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(20))
+    from_state: Mapped[str] = mapped_column(sa.String(20), default="")
+    to_state: Mapped[str] = mapped_column(sa.String(20))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(sa.String(1000), default="")
+    department: Mapped[str] = mapped_column(sa.String(50), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    finding: Mapped[Finding] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class CalendarFeed(db.Model):
+    """A member's secret calendar URL; resetting replaces the token so old links stop working."""
+
+    __tablename__ = "alleys_calendar_feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
