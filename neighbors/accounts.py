@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from . import audit
 from .clock import utcnow
+from .database import begin_write
 from .errors import N_, InvalidInput, NotAllowed, NotFound
 from .extensions import db
 from .models import Building, CarerLink, Community, Role, RoleGrant, User
@@ -48,6 +49,7 @@ def registration_community(community_id: int) -> Community:
 
 def register(phone: str, name: str, password: str, community_id: int, now: datetime | None = None) -> User:
     """Self-registration of a resident with a phone login."""
+    begin_write()
     phone = normalise_phone(phone)
     name = clean_name(name)
     check_password_strength(password)
@@ -104,10 +106,13 @@ def register_resident_without_phone(
     unit: str = "",
     needs_care: bool = False,
     phone: str | None = None,
+    now: datetime | None = None,
 ) -> User:
     """Staff register an elder who has no smartphone; carers act for them."""
     require_staff_of(actor, community_id)
+    now = now or utcnow()
     resident = User(
+        created_at=now,
         name=clean_name(name),
         community_id=community_id,
         birth_date=birth_date,
@@ -120,7 +125,7 @@ def register_resident_without_phone(
     db.session.add(resident)
     db.session.flush()
     audit.record(actor, "resident.registered", resident, community_id=community_id, subject=resident,
-                 after={"name": resident.name, "phone_login": False})
+                 after={"name": resident.name, "phone_login": False}, now=now)
     return resident
 
 

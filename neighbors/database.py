@@ -2,6 +2,7 @@
 from datetime import timezone
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -44,7 +45,8 @@ def install_sqlite_behaviour(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and transactions that SQLite's driver leaves to us.
 
     pysqlite's own transaction handling defers BEGIN until the first write, which breaks
-    check-then-write code; we emit BEGIN ourselves, IMMEDIATE when a service asks to write.
+    check-then-write code; we emit BEGIN ourselves: IMMEDIATE for POST requests and when a
+    service asks to write (`begin_write`), DEFERRED for reads.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -62,8 +64,17 @@ def install_sqlite_behaviour(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        mode = connection.get_execution_options().get("sqlite_begin")
+        if mode is None:
+            mode = "IMMEDIATE" if _in_changing_request() else "DEFERRED"
         connection.exec_driver_sql(f"BEGIN {mode}")
+        connection.info["sqlite_begin"] = mode
+
+
+def _in_changing_request() -> bool:
+    """A POST is a writer from its first statement: SQLite cannot upgrade a reader that
+    others are waiting on (it fails at once with "database is locked" instead of waiting)."""
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def begin_write() -> None:
@@ -77,6 +88,8 @@ def begin_write() -> None:
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
+        if session.connection().info.get("sqlite_begin") == "IMMEDIATE":
+            return
         if session.new or session.dirty or session.deleted:
             session.flush()
             return

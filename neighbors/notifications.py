@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 
 from .clock import utcnow
+from .database import begin_write
 from .extensions import db
 from .models import Notification, User
 
@@ -45,6 +46,7 @@ def recent(user: User, limit: int = 50) -> list[Notification]:
 
 
 def mark_all_read(user: User, now: datetime | None = None) -> int:
+    begin_write()
     result = db.session.execute(
         sa.update(Notification)
         .where(

@@ -3,6 +3,7 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from flask_login import current_user
 
 from . import accounts, notifications
+from .database import begin_write
 from .extensions import db, htmx
 from .forms import EmptyForm
 from .security import login_required
@@ -30,6 +31,7 @@ def switch_language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
         if current_user.is_authenticated:
+            begin_write()
             current_user.locale = code
             db.session.commit()
     target = safe_next(request.args.get("next") or _referrer_path(), url_for("main.home"))
