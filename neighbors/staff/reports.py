@@ -226,20 +226,13 @@ INDICATORS = [
     ("slots_filled_share", N_("Patrol places filled"), "percent", True),
     ("median_minutes_to_fix", N_("Median time to fix"), "minutes", False),
 ]
-CATEGORY_LABELS = {
-    "obstruction": N_("Obstruction"),
-    "sanitation": N_("Sanitation"),
-    "street_vending": N_("Street vending"),
-    "hazard": N_("Safety hazard"),
-    "broken_facility": N_("Broken facility"),
-    "other": N_("Other"),
-}
 KIND_ORDER = [CommunityType.NEW_TOWN, CommunityType.OLD_TOWN, CommunityType.VILLAGE]
 
 
 def category_label(code: str) -> str:
-    label = CATEGORY_LABELS.get(code)
-    return gettext(label) if label else code
+    """The alleys module names its own finding categories."""
+    function = service("alleys", "category_label")
+    return str(function(code)) if function else code
 
 
 def show(value, kind: str) -> str:

@@ -117,6 +117,41 @@ def module_summaries(community_id: int, user_id: int) -> dict[str, dict | None]:
     return summaries
 
 
+# Words for the codes the modules' person summaries carry (the codes are their published contract).
+STATUS_LABELS = {
+    "kitchen": {
+        "placed": N_("Ordered"), "cooking": N_("Cooking"), "out_for_delivery": N_("On its way"),
+        "delivered": N_("Delivered"), "picked_up": N_("Picked up"), "no_show": N_("Did not come"),
+        "no_answer": N_("Nobody answered"), "cancelled": N_("Cancelled"),
+        "lunch": N_("Lunch"), "dinner": N_("Dinner"),
+    },
+    "mutualaid": {
+        "open": N_("Waiting for a volunteer"), "accepted": N_("A volunteer is coming"),
+        "done": N_("Done, waiting for confirmation"), "disputed": N_("Being checked by staff"),
+        "confirmed": N_("Confirmed"), "cancelled": N_("Cancelled"), "voided": N_("Voided by staff"),
+    },
+    "alleys": {
+        "reported": N_("Reported"), "dispatched": N_("Sent to the department"), "accepted": N_("Being handled"),
+        "resolved": N_("Fixed, waiting for check"), "verified": N_("Checked"), "closed": N_("Closed"),
+    },
+}
+TRUST_LABELS = [
+    ("completed", N_("Help completed"), "count"),
+    ("minutes", N_("Hours given"), "hours"),
+    ("average_rating", N_("Average rating (1–5)"), "rating"),
+    ("ratings_count", N_("Ratings given"), "count"),
+    ("declines_after_accept", N_("Gave work back after accepting"), "count"),
+    ("no_shows", N_("Did not come"), "count"),
+    ("disputes_lost", N_("Disputes lost"), "count"),
+    ("current_load", N_("Requests in hand"), "count"),
+]
+
+
+def status_label(module: str, code) -> str:
+    label = STATUS_LABELS.get(module, {}).get(str(code))
+    return gettext(label) if label else str(code)
+
+
 # --- changing people (each one transaction) -------------------------------------------
 
 def _role(value: str) -> Role:
@@ -241,6 +276,7 @@ def register_resident(
             sa.select(AuditEntry.id).where(
                 AuditEntry.action == "resident.registered", AuditEntry.subject_user_id == twin.id,
                 AuditEntry.actor_id == actor.id, AuditEntry.created_at >= now - timedelta(minutes=10),
+                AuditEntry.created_at <= now,
             )
         )
         if just_made and twin.birth_date == birth_date:
@@ -249,7 +285,7 @@ def register_resident(
         raise InvalidInput(N_("%(name)s is already registered at this address."), field="name", name=name)
     resident = accounts.register_resident_without_phone(
         actor, name, community.id, birth_date=birth_date, building_id=building_id, unit=unit,
-        needs_care=needs_care,
+        needs_care=needs_care, now=now,
     )
     db.session.commit()
     return Registered(resident, created=True)

@@ -66,7 +66,8 @@ def _switchable_communities() -> list:
 @bp.context_processor
 def staff_helpers():
     return {"switchable_communities": _switchable_communities, "age_text": services.age_text,
-            "action_label": services.action_label}
+            "action_label": services.action_label, "status_label": services.status_label,
+            "category_label": reports.category_label, "trust_labels": services.TRUST_LABELS, "r": reports}
 
 
 # --- work queue ---------------------------------------------------------------------------
