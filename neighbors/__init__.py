@@ -10,7 +10,7 @@ from .config import ROOT, from_environment
 from .database import install_sqlite_behaviour
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from .i18n import elder_mode_on, html_lang, select_locale
-from .security import add_security_headers
+from .security import add_security_headers, refuse_nul_characters
 from .templating import register_filters
 
 MODULE_TRANSLATIONS = ["translations", "kitchen/translations", "mutualaid/translations",
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     error_pages.register(app)
     cli.register(app)
     register_filters(app)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
 
     @app.context_processor

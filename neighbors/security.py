@@ -43,6 +43,13 @@ CSP = (
 )
 
 
+def refuse_nul_characters():
+    """Nobody types a NUL, and PostgreSQL cannot store one in text: refuse it before any view (422)."""
+    sent = [*request.args.items(multi=True), *(request.form.items(multi=True) if request.method == "POST" else [])]
+    if any("\x00" in value for _name, value in sent):
+        abort(422)
+
+
 def add_security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange
 
 
 class LoginForm(FlaskForm):
@@ -20,7 +20,9 @@ class RegisterForm(FlaskForm):
                              validators=[DataRequired(_l("Enter a password.")), Length(max=128)],
                              render_kw={"autocomplete": "new-password"})
     community = SelectField(_l("Community"), coerce=int, validate_choice=False,
-                            validators=[DataRequired(_l("Choose your community from the list."))])
+                            validators=[DataRequired(_l("Choose your community from the list.")),
+                                        # an id past the database's integer range would fail the query, not the form
+                                        NumberRange(1, 2**31 - 1, _l("Choose your community from the list."))])
 
 
 class ChangePasswordForm(FlaskForm):
