@@ -23,6 +23,24 @@ def register(app) -> None:
         demo.build()
         click.echo("Demo data ready.")
 
+    @app.cli.command("bench-data")
+    @click.option("--scale", type=click.Choice(["small", "district"]), default="small", show_default=True,
+                  help="small: one community; district: 98 communities, 300,000 residents, a year of records.")
+    @click.option("--seed", type=int, default=2024, show_default=True)
+    def bench_data_command(scale: str, seed: int):
+        """Fill an empty database with synthetic data for benchmarks (refused in production)."""
+        from . import bench_data
+
+        try:
+            result = bench_data.build(scale, seed=seed, progress=lambda done, total: click.echo(
+                f"  community {done}/{total}", err=True) if total > 1 and (done % 10 == 0 or done == total) else None)
+        except bench_data.BenchDataRefused as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Bench data ({scale}) ready in {result['seconds']} s: "
+                   + ", ".join(f"{name} {count}" for name, count in sorted(result["rows"].items())))
+        click.echo(f"Logins (password {bench_data.BENCH_PASSWORD}): "
+                   + ", ".join(f"{role} {phone}" for role, phone in bench_data.BENCH_PHONES.items()))
+
     @app.cli.command("demo-logins")
     def demo_logins():
         """Print the demo logins (password demo1234)."""
