@@ -47,13 +47,14 @@ class Skill(db.Model):
     __table_args__ = (sa.UniqueConstraint("community_id", "name"),)
 
 
-volunteer_skills = sa.Table(
-    "mutualaid_volunteer_skills",
-    db.metadata,
-    sa.Column("community_id", sa.ForeignKey("communities.id"), nullable=False, index=True),
-    sa.Column("profile_id", sa.ForeignKey("mutualaid_volunteer_profiles.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("skill_id", sa.ForeignKey("mutualaid_skills.id"), primary_key=True),
-)
+class VolunteerSkill(db.Model):
+    """A skill a volunteer offers (staff check it when they verify the volunteer)."""
+
+    __tablename__ = "mutualaid_volunteer_skills"
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    profile_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_volunteer_profiles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    skill_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_skills.id"), primary_key=True)
 
 
 class VolunteerProfile(db.Model):
@@ -66,7 +67,9 @@ class VolunteerProfile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
-    skills: Mapped[list[Skill]] = relationship(secondary=volunteer_skills, lazy="selectin", order_by=Skill.position)
+    skill_links: Mapped[list[VolunteerSkill]] = relationship(cascade="all, delete-orphan")
+    skills: Mapped[list[Skill]] = relationship(secondary="mutualaid_volunteer_skills", lazy="selectin",
+                                               order_by=Skill.position, viewonly=True)
     availability: Mapped[list[Availability]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="(Availability.weekday, Availability.starts)"
     )

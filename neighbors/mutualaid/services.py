@@ -22,7 +22,7 @@ from ..notifications import notify
 from ..workqueue import QueueItem
 from .models import (
     DEFAULT_SKILLS, TRANSITIONS, AidSettings, Availability, CreditAccount, CreditTransaction, HelpRequest,
-    LedgerEntry, Offer, RequestEvent, Skill, Status, TransactionKind, VolunteerProfile,
+    LedgerEntry, Offer, RequestEvent, Skill, Status, TransactionKind, VolunteerProfile, VolunteerSkill,
 )
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
@@ -238,17 +238,23 @@ def save_profile(actor: User, *, skill_ids: list, windows: list, intro: str, now
         db.session.add(profile)
     else:
         before = {"skills": sorted(s.name for s in profile.skills)}
+        profile.skill_links = []
+        profile.availability = []
+        db.session.flush()
     profile.intro = intro
     profile.updated_at = now
-    profile.skills = list({skill.id: skill for skill in skills}.values())
+    profile.skill_links = [VolunteerSkill(community_id=actor.community_id, skill_id=skill_id)
+                           for skill_id in sorted({skill.id for skill in skills})]
     profile.availability = [Availability(community_id=actor.community_id, weekday=w, starts=s, ends=e)
                             for w, s, e in slots]
     if not actor.has_role(Role.VOLUNTEER):
         accounts.grant_role(None, actor, Role.VOLUNTEER)
         for person in accounts.staff_of(actor.community_id):
             notify(person, N_("%(name)s wants to volunteer. Please check and verify them."),
-                   link=f"/aid/manage/volunteers", now=now, name=actor.name)
-    elif before and before["skills"] != sorted(s.name for s in profile.skills):
+                   link="/aid/manage/volunteers", now=now, name=actor.name)
+    db.session.flush()
+    db.session.refresh(profile)
+    if before and before["skills"] != sorted(s.name for s in profile.skills):
         audit.record(actor, "mutualaid.skills_changed", profile, community_id=actor.community_id, subject=actor,
                      before=before, after={"skills": sorted(s.name for s in profile.skills)}, now=now)
     db.session.flush()
@@ -259,8 +265,9 @@ def save_profile(actor: User, *, skill_ids: list, windows: list, intro: str, now
 def set_verified(actor: User, volunteer_id: int, verified: bool, now: datetime) -> User:
     """Staff vouch for (or withdraw) a volunteer's party membership and skills; audit-logged."""
     volunteer = db.session.get(User, volunteer_id)
-    if volunteer is None or not actor.is_staff_of(volunteer.community_id):
+    if volunteer is None or (volunteer.community_id != actor.community_id and not actor.is_admin):
         raise NotFound(N_("That person was not found."))
+    accounts.require_staff_of(actor, volunteer.community_id)
     begin_write()
     accounts.set_volunteer_verified(actor, volunteer, verified, now=now)
     if verified:
@@ -400,16 +407,19 @@ def _locked_request(request_id: int, actor: User | None) -> HelpRequest:
 
 
 def _move(request: HelpRequest, action: str, actor: User | None, now: datetime, *, minutes: int | None = None,
-          note: str = "") -> RequestEvent:
-    """Check the TRANSITIONS table and permissions, move the request, write its history row."""
+          note: str = "", **changes) -> RequestEvent:
+    """Check the TRANSITIONS table and permissions, move the request (with `changes`), write its history row."""
     _refuse(request, action, actor)
     _sources, target = TRANSITIONS[action]
     event = RequestEvent(
         community_id=request.community_id, request_id=request.id, actor_id=actor.id if actor else None,
-        volunteer_id=request.volunteer_id, action=action, from_status=request.status, to_status=target,
-        minutes=minutes, note=(note or "")[:500], created_at=now,
+        volunteer_id=changes.get("volunteer_id") or request.volunteer_id, action=action,
+        from_status=str(request.status), to_status=str(target), minutes=minutes, note=(note or "")[:500],
+        created_at=now,
     )
-    request.status = target
+    request.status = str(target)
+    for name, value in changes.items():
+        setattr(request, name, value)
     db.session.add(event)
     db.session.flush()
     return event
@@ -417,7 +427,7 @@ def _move(request: HelpRequest, action: str, actor: User | None, now: datetime, 
 
 def _requester_side(request: HelpRequest) -> list[User]:
     people = {request.requester_id: request.requester, request.created_by_id: request.created_by}
-    return [person for person in people.values() if person.can_log_in]
+    return [person for person in people.values() if person.active]
 
 
 def _link(request: HelpRequest) -> str:
@@ -624,11 +634,7 @@ def decline_invitation(actor: User, request_id: int, now: datetime) -> HelpReque
 def accept(actor: User, request_id: int, now: datetime) -> HelpRequest:
     """Exactly one volunteer gets a request: the row is locked, then its state is checked."""
     request = _locked_request(request_id, actor)
-    event = _move(request, "accept", actor, now)
-    event.volunteer_id = actor.id
-    request.volunteer_id = actor.id
-    request.accepted_at = now
-    request.invited_id = None
+    _move(request, "accept", actor, now, volunteer_id=actor.id, accepted_at=now, invited_id=None)
     for person in _requester_side(request):
         notify(person, N_("%(volunteer)s will help with: %(title)s."), link=_link(request), now=now,
                volunteer=actor.name, title=request.title)
@@ -639,9 +645,7 @@ def accept(actor: User, request_id: int, now: datetime) -> HelpRequest:
 def decline(actor: User, request_id: int, now: datetime, reason: str = "") -> HelpRequest:
     """The volunteer gives an accepted request back; it is open again and counts on their record."""
     request = _locked_request(request_id, actor)
-    _move(request, "decline", actor, now, note=reason)
-    request.volunteer_id = None
-    request.accepted_at = None
+    _move(request, "decline", actor, now, note=reason, volunteer_id=None, accepted_at=None)
     for person in _requester_side(request):
         notify(person, N_("%(volunteer)s can no longer help with %(title)s. It is open for others again."),
                link=_link(request), now=now, volunteer=actor.name, title=request.title)
@@ -652,9 +656,7 @@ def decline(actor: User, request_id: int, now: datetime, reason: str = "") -> He
 def report_no_show(actor: User, request_id: int, now: datetime, note: str = "") -> HelpRequest:
     request = _locked_request(request_id, actor)
     volunteer = request.volunteer
-    _move(request, "no_show", actor, now, note=note)
-    request.volunteer_id = None
-    request.accepted_at = None
+    _move(request, "no_show", actor, now, note=note, volunteer_id=None, accepted_at=None)
     if volunteer is not None:
         notify(volunteer, N_("%(title)s was reported as missed and is open for others again."),
                link=_link(request), now=now, title=request.title)
@@ -675,9 +677,7 @@ def _clean_minutes(minutes) -> int:
 def report_done(actor: User, request_id: int, minutes, now: datetime) -> HelpRequest:
     value = _clean_minutes(minutes)
     request = _locked_request(request_id, actor)
-    _move(request, "done", actor, now, minutes=value)
-    request.reported_minutes = value
-    request.done_at = now
+    _move(request, "done", actor, now, minutes=value, reported_minutes=value, done_at=now)
     for person in _requester_side(request):
         notify(person, N_("%(volunteer)s has finished %(title)s (%(minutes)s minutes). Please confirm."),
                link=_link(request), now=now, volunteer=actor.name, title=request.title, minutes=value)
@@ -697,9 +697,7 @@ def _clean_rating(rating) -> int:
 def _complete(request: HelpRequest, action: str, actor: User | None, minutes: int, now: datetime,
               note: str = "") -> None:
     """Move to confirmed and pay, in the same transaction: credits move exactly once."""
-    _move(request, action, actor, now, minutes=minutes, note=note)
-    request.confirmed_minutes = minutes
-    request.confirmed_at = now
+    _move(request, action, actor, now, minutes=minutes, note=note, confirmed_minutes=minutes, confirmed_at=now)
     _pay_for_help(request, minutes, actor, now)
     notify(request.volunteer, N_("Thank you! %(title)s is confirmed and %(minutes)s minutes were added to your "
                                  "time credits."), link="/aid/credits", now=now, title=request.title, minutes=minutes)
@@ -727,8 +725,7 @@ def dispute(actor: User, request_id: int, reason: str, now: datetime) -> HelpReq
     if len(reason) > 500:
         raise InvalidInput(N_("The reason can have at most 500 characters."), field="reason")
     request = _locked_request(request_id, actor)
-    _move(request, "dispute", actor, now, note=reason)
-    request.dispute_reason = reason
+    _move(request, "dispute", actor, now, note=reason, dispute_reason=reason)
     notify(request.volunteer, N_("%(title)s was questioned. Community staff will look at it."),
            link=_link(request), now=now, title=request.title)
     for person in accounts.staff_of(request.community_id):
@@ -1043,6 +1040,8 @@ def _post(community_id: int, kind: str, legs: list[tuple[int, int]], *, actor: U
             raise InsufficientCredits(N_("There are not enough hours for this. The most that can be given now "
                                          "is %(minutes)s minutes."), field="minutes",
                                       minutes=max(0, balances[account_id] - minimum))
+    if not any(merged.values()):
+        raise Conflict(N_("This balance is already at the highest allowed, so nothing would move."), field="minutes")
     transaction = CreditTransaction(community_id=community_id, kind=str(kind), actor_id=actor.id if actor else None,
                                     reason=reason[:300], created_at=now, **links)
     db.session.add(transaction)
