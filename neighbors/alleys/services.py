@@ -27,7 +27,8 @@ from ..notifications import notify
 from ..uploads import discard, store_image
 from ..workqueue import QueueItem
 from .models import (
-    CATEGORIES, CATEGORY_NAMES, DEFAULT_ACCEPT_MINUTES, DEFAULT_RESOLVE_MINUTES, DEPARTMENTS, OPEN_STATES, VOLUNTEER, Alley,
+    CATEGORIES, CATEGORY_NAMES, DEFAULT_ACCEPT_MINUTES, DEFAULT_RESOLVE_MINUTES, DEPARTMENTS, OPEN_STATES, STATE_LABELS,
+    VOLUNTEER, Alley,
     AlleyBranch, BranchMember, CalendarFeed, CategoryRoute, Finding, FindingEvent, FindingPhoto, Holiday,
     PatrolRule, PatrolShift, PatrolSignup,
 )
@@ -867,7 +868,7 @@ def _move(finding: Finding, action: str, actor: User | None, now: datetime, note
     sources, target = TRANSITIONS[action]
     if finding.state not in sources:
         raise DomainError(N_("This report cannot be changed that way now (it is: %(state)s)."),
-                          state=finding.state_label)
+                          state=STATE_LABELS[finding.state])
     event = FindingEvent(community_id=finding.community_id, finding_id=finding.id, action=action,
                          from_state=finding.state, to_state=target, actor_id=actor.id if actor else None,
                          note=note, department=finding.department, created_at=now)
@@ -892,7 +893,7 @@ def _act(finding_id: int, action: str, actor: User, now: datetime) -> Finding:
         sources, _ = TRANSITIONS[action]
         if finding.state not in sources:
             raise DomainError(N_("This report cannot be changed that way now (it is: %(state)s)."),
-                              state=finding.state_label)
+                              state=STATE_LABELS[finding.state])
         raise NotAllowed(N_("You cannot do this for this report."))
     return finding
 
