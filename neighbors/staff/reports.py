@@ -243,9 +243,11 @@ def show(value, kind: str) -> str:
         sign = "-" if value < 0 else ""
         return f"{sign}¥{abs(int(value)) // 100:,}.{abs(int(value)) % 100:02d}"
     if kind == "hours":
-        return gettext("%(hours)s h", hours=f"{value / 60:,.1f}")
+        amount = format(value / 60, ",.1f")
+        return gettext("%(hours)s h", hours=amount)
     if kind == "minutes":
-        return gettext("%(minutes)s min", minutes=f"{value:,.0f}")
+        amount = format(value, ",.0f")
+        return gettext("%(minutes)s min", minutes=amount)
     if kind == "rating":
         return f"{value:.1f}"
     if kind == "decimal":

@@ -40,3 +40,19 @@ def world(app) -> World:
                         building="打铁巷3号", unit="101室"),
         outsider=make_user(other, name="吴玉兰", building="深田路8号"),
     )
+
+
+_hashes: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def one_hash_per_password(monkeypatch):
+    """Hash each test password once per run: scrypt is slow on purpose, and these tests make many users."""
+    from werkzeug.security import generate_password_hash
+
+    def set_password(user, password: str) -> None:
+        if password not in _hashes:
+            _hashes[password] = generate_password_hash(password, method="scrypt")
+        user.password_hash = _hashes[password]
+
+    monkeypatch.setattr(User, "set_password", set_password)
