@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -40,7 +41,7 @@ class RequestForm(OnceForm):
     title = StringField(_l("In a few words"), render_kw={"maxlength": 80, "placeholder": "厨房水龙头漏水"})
     description = TextAreaField(_l("More details (optional)"), render_kw={"maxlength": 1000, "rows": 3})
     address = StringField(_l("Where"), render_kw={"maxlength": 200})
-    when = RadioField(_l("When"), choices=[("asap", _l("As soon as possible")), ("window", _l("At a set time"))],
+    when = RadioField(_l("When"), choices=[SelectChoice("asap", _l("As soon as possible")), SelectChoice("window", _l("At a set time"))],
                       default="asap")
     day = DateField(_l("Day"), validators=[Optional()])
     starts = TimeField(_l("From"), validators=[Optional()])
@@ -57,8 +58,8 @@ class DoneForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     rating = RadioField(_l("How was the help?"), coerce=str, validate_choice=False,
-                        choices=[("5", _l("5 – very good")), ("4", _l("4 – good")), ("3", _l("3 – all right")),
-                                 ("2", _l("2 – not good")), ("1", _l("1 – bad"))])
+                        choices=[SelectChoice("5", _l("5 – very good")), SelectChoice("4", _l("4 – good")), SelectChoice("3", _l("3 – all right")),
+                                 SelectChoice("2", _l("2 – not good")), SelectChoice("1", _l("1 – bad"))])
     comment = TextAreaField(_l("A word of thanks or a comment (optional)"), render_kw={"maxlength": 500, "rows": 2})
 
 
@@ -72,8 +73,8 @@ class DisputeForm(FlaskForm):
 
 class ResolveForm(FlaskForm):
     outcome = RadioField(_l("Decision"), coerce=str, validate_choice=False,
-                         choices=[("confirm", _l("Confirm the reported time")), ("change", _l("Confirm another time")),
-                                  ("void", _l("Void: no credits move"))])
+                         choices=[SelectChoice("confirm", _l("Confirm the reported time")), SelectChoice("change", _l("Confirm another time")),
+                                  SelectChoice("void", _l("Void: no credits move"))])
     minutes = StringField(_l("Minutes (for another time)"), render_kw=_numeric())
     note = TextAreaField(_l("Reason for the decision"), render_kw={"maxlength": 500, "rows": 2})
 
