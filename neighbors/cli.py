@@ -3,7 +3,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from . import accounts, demo, tick
+from . import accounts, backup, demo, tick
 from .clock import utcnow
 from .errors import DomainError
 from .extensions import db
@@ -11,6 +11,8 @@ from .models import Community, Role
 
 
 def register(app) -> None:
+    backup.register(app)
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
     def demo_data(if_empty: bool):
