@@ -198,6 +198,7 @@ KITCHEN = [
     ("no_shows", N_("No-shows"), "count"),
     ("cancellations", N_("Cancellations"), "count"),
 ]
+KITCHEN_FIGURES = [code for code, _label, _kind in KITCHEN]
 KITCHEN_PEOPLE = [
     ("residents_served", N_("Residents served"), "count"),
     ("elders_with_standing_orders", N_("Elders with standing orders"), "count"),
