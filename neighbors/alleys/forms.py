@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField
+from wtforms import SelectMultipleField
 from wtforms import StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,17 +13,24 @@ from .models import CATEGORY_LABELS, DEPARTMENT_LABELS, DEPARTMENTS
 
 # Form field names for each department's officer slots (HTML names stay ASCII).
 DEPARTMENT_FIELDS = {"城管": "need_city", "市场监管": "need_market", "环卫": "need_sanitation"}
-WEEKDAY_CHOICES = [("0", _l("Mon")), ("1", _l("Tue")), ("2", _l("Wed")), ("3", _l("Thu")), ("4", _l("Fri")),
-                   ("5", _l("Sat")), ("6", _l("Sun"))]
+WEEKDAY_LABELS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
+
+
+def weekday_choices():
+    return [SelectChoice(str(number), label) for number, label in enumerate(WEEKDAY_LABELS)]
 
 
 def category_choices():
-    return [(code, label) for code, label in CATEGORY_LABELS.items()]
+    return [SelectChoice(code, label) for code, label in CATEGORY_LABELS.items()]
 
 
 def department_choices(blank: str | None = None):
-    choices = [(dept, DEPARTMENT_LABELS[dept]) for dept in DEPARTMENTS]
-    return [("", blank), *choices] if blank is not None else choices
+    choices = [SelectChoice(dept, DEPARTMENT_LABELS[dept]) for dept in DEPARTMENTS]
+    return [SelectChoice("", blank), *choices] if blank is not None else choices
+
+
+def kind_choices():
+    return [SelectChoice("patroller", _l("Patroller")), SelectChoice("officer", _l("Officer"))]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -60,7 +68,7 @@ class NoteForm(FlaskForm):
 class DispatchForm(FlaskForm):
     department = SelectField(_l("Department"), choices=department_choices,
                              validators=[InputRequired(_l("Choose a department from the list."))])
-    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+    note = StringField(_l("Note for the department (optional)"), validators=[Optional(), Length(max=1000)])
 
 
 class AssignForm(FlaskForm):
@@ -68,7 +76,7 @@ class AssignForm(FlaskForm):
 
 
 class RuleForm(FlaskForm):
-    weekdays = MultiCheckboxField(_l("Weekdays"), choices=WEEKDAY_CHOICES)
+    weekdays = MultiCheckboxField(_l("Weekdays"), choices=weekday_choices)
     starts = TimeField(_l("Starts"), validators=[InputRequired(_l("Enter a start and an end time."))])
     ends = TimeField(_l("Ends"), validators=[InputRequired(_l("Enter a start and an end time."))])
     volunteers = IntegerField(_l("Volunteers and patrollers"), default=2,
@@ -90,20 +98,20 @@ class RuleForm(FlaskForm):
 
 
 class AlleyForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(_l("Please fill this in.")), Length(max=80)])
+    name = StringField(_l("Name of the alley"), validators=[InputRequired(_l("Please fill this in.")), Length(max=80)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
     landmarks = TextAreaField(_l("Stretches and landmarks (one a line)"), validators=[Optional(), Length(max=1000)])
     branch = SelectField(_l("Party branch"), coerce=int)
 
 
 class BranchForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(_l("Please fill this in.")), Length(max=80)])
+    name = StringField(_l("Name of the branch"), validators=[InputRequired(_l("Please fill this in.")), Length(max=80)])
     secretary = SelectField(_l("Secretary"), coerce=int)
 
 
 class MemberForm(FlaskForm):
     user = SelectField(_l("Person"), coerce=int, validators=[InputRequired(_l("Choose a person from this community."))])
-    kind = RadioField(_l("Member as"), choices=[("patroller", _l("Patroller")), ("officer", _l("Officer"))],
+    kind = RadioField(_l("Member as"), choices=kind_choices,
                       default="patroller")
     department = SelectField(_l("Department (officers)"), choices=lambda: department_choices(_l("Not set")),
                              validators=[Optional()])

@@ -35,8 +35,8 @@ STATE_LABELS = {
     "reported": _l("Reported"),
     "dispatched": _l("Sent to the department"),
     "accepted": _l("Being handled"),
-    "resolved": _l("Fixed, waiting for check"),
-    "verified": _l("Checked"),
+    "resolved": _l("Fixed, waiting to be checked"),
+    "verified": _l("Fix confirmed"),
     "closed": _l("Closed"),
 }
 OPEN_STATES = ("reported", "dispatched", "accepted", "resolved")
