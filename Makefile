@@ -26,7 +26,7 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
-.PHONY: compile-translations chromium
+.PHONY: compile-translations chromium wrk
 compile-translations: $(VENV)/.installed
 	@for dir in $(CATALOGS); do \
 	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel --quiet compile -d $$dir || exit 1; fi; \
@@ -37,6 +37,19 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# The benchmarks' load generator is Debian's wrk; install it when it is missing (needs root or sudo).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# Throughput, latency, statements, page weight and growth on PostgreSQL (creates the neighbors_bench database;
+# the district data is built once, in minutes). BENCH_SCALES=small for a quick run; BENCH_SECONDS per page.
+BENCH_SCALES ?= small,district
+BENCH_SECONDS ?= 15
+bench: setup wrk
+	$(BIN)/python -m bench.run --scales $(BENCH_SCALES) --duration $(BENCH_SECONDS)
 
 run: setup
 	$(FLASK) db upgrade
@@ -53,8 +66,10 @@ test: setup
 test-postgres: setup
 	NEIGHBORS_TEST_DATABASE_URL=$${NEIGHBORS_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
+# Every journey step, plus every page of the demo site in standard and elder mode (NEIGHBORS_SCREENSHOTS=all).
 screenshots: setup
-	$(BIN)/pytest tests/browser -q
+	rm -rf tests/browser/screenshots
+	NEIGHBORS_SCREENSHOTS=all $(BIN)/pytest tests/browser -q
 	@echo "Screenshots in tests/browser/screenshots/"
 
 # Extract messages of each catalogue into its .po files (developers run this after changing strings).

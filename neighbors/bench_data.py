@@ -868,8 +868,13 @@ def targets(community_id: int | None = None) -> dict:
         sa.select(Finding.id).where(Finding.community_id == community_id, Finding.state == "closed")
         .order_by(Finding.id.desc()).limit(1)) or db.session.scalar(
         sa.select(Finding.id).where(Finding.community_id == community_id).order_by(Finding.id.desc()).limit(1))
+    order_id = db.session.scalar(
+        sa.select(MealOrder.id).where(MealOrder.community_id == community_id,
+                                      MealOrder.resident_id == users["resident"].id)
+        .order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).limit(1))
     local = local_today(now)
     previous_month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     return {"community_id": community_id, "phones": dict(BENCH_PHONES), "password": BENCH_PASSWORD,
             "meal_id": open_meal or served_meal, "open_meal_ids": open_meals, "request_id": request_id,
-            "finding_id": finding_id, "month": previous_month}
+            "finding_id": finding_id, "order_id": order_id, "month": previous_month,
+            "orderer_id": users["orderer"].id}

@@ -1,0 +1,482 @@
+"""`make bench`: throughput, latency, statements, page weight and growth of the listed pages on PostgreSQL.
+
+For each scale (small: one community; district: 98 communities and a year of records) it
+1. builds the data once into its own schema of the `neighbors_bench` database (kept for later runs),
+2. starts gunicorn (2 workers x 4 threads, the `make run` settings, for every page alike) on a free
+   loopback port and logs the bench users in,
+3. measures `GET /healthz` (the ceiling), every page, and `/healthz` again, with wrk on loopback,
+4. weighs each page (HTML + CSS + JS, gzip-compressed here) and each htmx partial,
+5. runs 200 simultaneous order attempts on the last 50 portions of a meal,
+6. counts and times the SQL statements of every page in-process and keeps the EXPLAIN ANALYZE
+   of the slowest ones in bench/results/explain-<scale>.txt,
+and writes bench/results/latest.json and prints a table.
+
+    .venv/bin/python -m bench.run                      # small and district (district data takes minutes once)
+    .venv/bin/python -m bench.run --scales small --duration 5     # a quick look
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urljoin
+
+import psycopg
+import requests
+
+from bench.pages import CEILING, PAGES, PARTIALS, Page, order_form
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "wrk" / "measure.lua"
+PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
+PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
+PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
+DATABASE = os.environ.get("BENCH_DATABASE", "neighbors_bench")
+SECRET = "bench-secret-key-that-is-long-enough-0123456789"
+WORKERS, THREADS, CONNECTIONS = 2, 4, 8
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def database_url(scale: str) -> str:
+    return (f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{DATABASE}"
+            f"?options=-csearch_path%3D{scale}")
+
+
+def upload_dir(scale: str) -> Path:
+    return ROOT / "instance" / "bench" / scale / "uploads"
+
+
+def connect(dbname: str = DATABASE, **kwargs) -> psycopg.Connection:
+    return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=dbname, **kwargs)
+
+
+# --- data -------------------------------------------------------------------------------
+
+def ensure_database() -> None:
+    with connect("postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{DATABASE}"')
+            print(f"created database {DATABASE}")
+
+
+def has_data(scale: str) -> bool:
+    with connect() as conn:
+        found = conn.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'users'",
+                             (scale,)).fetchone()
+        if not found:
+            return False
+        return conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{scale}".users)').fetchone()[0]
+
+
+def app_for(scale: str):
+    from neighbors import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url(scale), "NEIGHBORS_UPLOAD_DIR": str(upload_dir(scale)),
+                       "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False, "NEIGHBORS_ENV": "bench",
+                       "SERVER_NAME": None})
+
+
+def build_data(scale: str) -> dict:
+    from neighbors import bench_data
+    from neighbors.extensions import db
+
+    with connect(autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{scale}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{scale}"')
+    shutil.rmtree(upload_dir(scale), ignore_errors=True)
+    app = app_for(scale)
+    with app.app_context():
+        db.create_all()  # the models' schema; tests/test_migrations.py keeps the migrations identical to it
+        print(f"building {scale} bench data …", flush=True)
+        result = bench_data.build(scale, progress=lambda done, total: print(
+            f"  community {done}/{total}", flush=True) if done % 10 == 0 or done == total else None)
+        db.engine.dispose()
+    print(f"{scale} data ready in {result['seconds']} s", flush=True)
+    return result
+
+
+def load_targets(scale: str) -> dict:
+    from neighbors import bench_data
+    from neighbors.extensions import db
+
+    app = app_for(scale)
+    with app.app_context():
+        found = bench_data.targets()
+        db.engine.dispose()
+    return found
+
+
+# --- the server -------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(scale: str):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url(scale), "SECRET_KEY": SECRET, "NEIGHBORS_ENV": "bench",
+           "NEIGHBORS_UPLOAD_DIR": str(upload_dir(scale)), "RATELIMIT_ENABLED": "false"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+         "--threads", str(THREADS), "--worker-class", "gthread", "--keep-alive", "5", "--log-level", "warning",
+         "neighbors:create_app()"], cwd=ROOT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def log_in(url: str, phone: str, password: str) -> requests.Session:
+    session = requests.Session()
+    token = TOKEN.search(session.get(url + "/auth/login", timeout=30).text).group(1)
+    response = session.post(url + "/auth/login", data={"phone": phone, "password": password, "csrf_token": token},
+                            allow_redirects=False, timeout=30)
+    if response.status_code != 303:
+        raise RuntimeError(f"bench login {phone} failed: {response.status_code}")
+    return session
+
+
+def cookie_header(session: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+# --- wrk --------------------------------------------------------------------------------
+
+def wrk(url: str, seconds: int, cookie: str = "", env: dict | None = None) -> dict:
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA)]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True,
+                            env={**os.environ, **(env or {})}).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
+    data = json.loads(line[len("BENCH_JSON "):])
+    seconds_taken = data["duration_us"] / 1e6
+    return {"rps": round(data["requests"] / seconds_taken, 1), "requests": data["requests"],
+            "p50_ms": round(data["p50_us"] / 1000, 2), "p90_ms": round(data["p90_us"] / 1000, 2),
+            "p99_ms": round(data["p99_us"] / 1000, 2), "errors": data["errors"]}
+
+
+def measure_page(url: str, page: Page, sessions: dict, targets: dict, seconds: int, warmup: int) -> dict:
+    session = sessions.get(page.role)
+    cookie = cookie_header(session) if session else ""
+    env = {}
+    if page.method == "POST":
+        meal_page = session.get(url + f"/kitchen/meals/{targets['meal_id']}", timeout=30)
+        token = TOKEN.search(meal_page.text).group(1)
+        cookie = cookie_header(session)
+        form = order_form(targets, token, "SUBMISSION_KEY")
+        env = {"BENCH_METHOD": "POST", "BENCH_PATH": "/kitchen/meals/MEAL_ID/order",
+               "BENCH_BODY": "&".join(f"{k}={requests.utils.quote(v)}" for k, v in form.items()),
+               "BENCH_MEALS": ",".join(str(m) for m in targets["open_meal_ids"])}
+    else:
+        check = (session or requests).get(url + page.url(targets), timeout=30, allow_redirects=False)
+        if check.status_code != 200:
+            return {"status": check.status_code, "error": f"GET {page.url(targets)} answered {check.status_code}"}
+    target_url = url + (page.url(targets) if page.method == "GET" else "/")
+    if warmup:
+        wrk(target_url, warmup, cookie, env)
+    return wrk(target_url, seconds, cookie, env)
+
+
+# --- page weight --------------------------------------------------------------------------
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
+
+
+def weigh(url: str, sessions: dict, targets: dict) -> dict:
+    """gzip bytes of the first load (HTML + its CSS and JS) per page, and of each htmx partial."""
+    assets: dict[str, int] = {}
+    pages = {}
+    for page in PAGES:
+        if page.method != "GET":
+            continue
+        session = sessions[page.role]
+        response = session.get(url + page.url(targets), timeout=60)
+        if response.status_code != 200:
+            pages[page.name] = {"status": response.status_code}
+            continue
+        html = gz(response.content)
+        linked = ASSET.findall(response.text)
+        for path in linked:
+            if path not in assets:
+                assets[path] = gz(session.get(urljoin(url + "/", path), timeout=30).content)
+        total = html + sum(assets[path] for path in linked)
+        pages[page.name] = {"html_bytes": len(response.content), "html_gzip": html, "total_gzip": total,
+                            "assets": {path: assets[path] for path in linked}}
+    partials = {}
+    for partial in PARTIALS:
+        session = sessions[partial.role]
+        full = session.get(url + partial.page_path.format(**targets), timeout=60)
+        part = session.get(url + partial.partial_path.format(**targets), headers={"HX-Request": "true"}, timeout=60)
+        if full.status_code != 200 or part.status_code != 200:
+            partials[partial.name] = {"status": [full.status_code, part.status_code]}
+            continue
+        partials[partial.name] = {"page_gzip": gz(full.content), "partial_gzip": gz(part.content),
+                                  "share": round(gz(part.content) / gz(full.content), 3)}
+    return {"pages": pages, "partials": partials, "compression": "gzip level 6, done by the benchmark"}
+
+
+# --- 200 attempts on the last 50 portions ---------------------------------------------------
+
+def contention(url: str, session: requests.Session, targets: dict, attempts: int = 200, portions: int = 50) -> dict:
+    meal_id = targets["open_meal_ids"][-1]
+    with connect(autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {targets['scale']}")
+        conn.execute("UPDATE kitchen_meals SET capacity = sold + %s WHERE id = %s", (portions, meal_id))
+        capacity = conn.execute("SELECT capacity FROM kitchen_meals WHERE id = %s", (meal_id,)).fetchone()[0]
+    token = TOKEN.search(session.get(url + f"/kitchen/meals/{meal_id}", timeout=30).text).group(1)
+    cookies = session.cookies.get_dict()
+    keys = [uuid.uuid4().hex for _ in range(attempts)]
+    barrier = threading.Barrier(attempts)
+
+    def attempt(key: str) -> int:
+        client = requests.Session()
+        client.cookies.update(cookies)
+        form = order_form(targets, token, key)
+        barrier.wait(timeout=120)
+        return client.post(url + f"/kitchen/meals/{meal_id}/order", data=form, allow_redirects=False,
+                           timeout=120).status_code
+
+    started = [0.0]
+
+    def timed(key):
+        status = attempt(key)
+        return status, time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        futures = [pool.submit(timed, key) for key in keys]
+        started[0] = time.monotonic()
+        results = [f.result() for f in futures]
+    elapsed = max(at for _status, at in results) - started[0]
+    statuses = [status for status, _at in results]
+    with connect() as conn:
+        conn.execute(f"SET search_path TO {targets['scale']}")
+        sold, cap = conn.execute("SELECT sold, capacity FROM kitchen_meals WHERE id = %s", (meal_id,)).fetchone()
+        placed = conn.execute("SELECT COALESCE(SUM(quantity), 0) FROM kitchen_orders WHERE meal_id = %s "
+                              "AND submission_key = ANY(%s) AND status <> 'cancelled'", (meal_id, keys)).fetchone()[0]
+    return {"attempts": attempts, "portions": portions, "placed": int(placed), "sold_equals_capacity": sold == cap,
+            "capacity": capacity, "answers": {str(s): statuses.count(s) for s in sorted(set(statuses))},
+            "seconds": round(elapsed, 2), "attempts_per_s": round(attempts / elapsed, 1)}
+
+
+# --- statements and their plans (in-process) -------------------------------------------------
+
+def statements_and_plans(scale: str, targets: dict, keep: int = 6) -> dict:
+    """Statement count and time per page; EXPLAIN ANALYZE of the slowest statements into a file."""
+    import sqlalchemy as sa
+
+    from neighbors.extensions import db
+
+    app = app_for(scale)
+    app.config["WTF_CSRF_ENABLED"] = False
+    counts, slow = {}, []
+    with app.app_context():
+        log: list = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            conn.info["bench_started"] = time.perf_counter()
+
+        def after(conn, cursor, statement, parameters, context, executemany):
+            log.append((time.perf_counter() - conn.info.pop("bench_started"), statement, parameters))
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        sa.event.listen(db.engine, "after_cursor_execute", after)
+        clients = {}
+        for page in PAGES:
+            if page.method != "GET":
+                continue
+            if page.role not in clients:
+                client = app.test_client()
+                client.post("/auth/login", data={"phone": targets["phones"][page.role],
+                                                 "password": targets["password"]})
+                clients[page.role] = client
+            clients[page.role].get(page.url(targets))  # warm: templates compiled, caches filled
+            log.clear()
+            response = clients[page.role].get(page.url(targets))
+            counts[page.name] = {"status": response.status_code, "statements": len(log),
+                                 "sql_ms": round(sum(d for d, _s, _p in log) * 1000, 2)}
+            slow += [(d, page.name, s, p) for d, s, p in log]
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+        sa.event.remove(db.engine, "after_cursor_execute", after)
+        slow.sort(key=lambda item: item[0], reverse=True)
+        lines = []
+        seen = set()
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for duration, page_name, statement, parameters in slow:
+                if len(seen) >= keep or not statement.lstrip().upper().startswith("SELECT") or statement in seen:
+                    continue
+                seen.add(statement)
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                lines += [f"-- {page_name}: {duration * 1000:.2f} ms in the page", statement.strip(),
+                          f"-- parameters: {parameters}", plan, ""]
+            raw.rollback()
+        finally:
+            raw.close()
+        db.engine.dispose()
+    (RESULTS / f"explain-{scale}.txt").write_text("\n".join(lines))
+    return counts
+
+
+# --- machine and report -------------------------------------------------------------------
+
+def machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    with connect() as conn:
+        server = conn.execute("SHOW server_version").fetchone()[0]
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[:1]
+    return {"cpus": os.cpu_count(), "cpu": model, "load_average": os.getloadavg(), "python": platform.python_version(),
+            "postgresql": server, "wrk": wrk_version[0] if wrk_version else "", "kernel": platform.release()}
+
+
+def run_scale(scale: str, seconds: int, warmup: int, rebuild: bool) -> dict:
+    built = build_data(scale) if rebuild or not has_data(scale) else None
+    targets = load_targets(scale)
+    targets["scale"] = scale
+    result: dict = {"built": built, "targets": {k: v for k, v in targets.items() if k not in ("password",)}}
+    with gunicorn(scale) as url:
+        sessions = {role: log_in(url, phone, targets["password"]) for role, phone in targets["phones"].items()}
+        first = measure_page(url, CEILING, sessions, targets, seconds, warmup)
+        pages = {}
+        with connect(autocommit=True) as conn:  # enough portions for a whole run of orders; put back afterwards
+            conn.execute(f"SET search_path TO {scale}")
+            kept = conn.execute("SELECT id, capacity FROM kitchen_meals WHERE id = ANY(%s)",
+                                (targets["open_meal_ids"],)).fetchall()
+            conn.execute("UPDATE kitchen_meals SET capacity = sold + 100000 WHERE id = ANY(%s)",
+                         (targets["open_meal_ids"],))
+        try:
+            for page in PAGES:
+                print(f"  {scale}: {page.name}", flush=True)
+                pages[page.name] = measure_page(url, page, sessions, targets, seconds, warmup)
+        finally:
+            with connect(autocommit=True) as conn:
+                conn.execute(f"SET search_path TO {scale}")
+                for meal_id, capacity in kept:
+                    conn.execute("UPDATE kitchen_meals SET capacity = GREATEST(%s, sold) WHERE id = %s",
+                                 (capacity, meal_id))
+        last = measure_page(url, CEILING, sessions, targets, seconds, warmup)
+        ceiling = statistics.mean([first["rps"], last["rps"]])
+        for page in PAGES:
+            measured = pages[page.name]
+            if "rps" in measured:
+                measured["ratio"] = round(measured["rps"] / ceiling, 3)
+                measured["target"] = page.target
+                measured["meets_target"] = measured["ratio"] >= page.target
+        result["ceiling"] = {"first": first, "last": last, "rps": round(ceiling, 1)}
+        result["pages"] = pages
+        result["weight"] = weigh(url, sessions, targets)
+        result["contention"] = contention(url, sessions["orderer"], targets)
+    result["statements"] = statements_and_plans(scale, targets)
+    return result
+
+
+def print_table(report: dict) -> None:
+    scales = report["scales"]
+    print()
+    header = f"{'page':<16}" + "".join(f"{s + ' req/s':>15}{'ratio':>7}{'p50 ms':>8}{'p99 ms':>8}{'SQL':>5}"
+                                       for s in scales) + (f"{'growth':>8}" if "growth" in report else "")
+    print(header)
+    print("-" * len(header))
+    names = ["healthz"] + [page.name for page in PAGES]
+    for name in names:
+        row = f"{name:<16}"
+        for scale, data in scales.items():
+            measured = data["ceiling"]["first"] if name == "healthz" else data["pages"].get(name, {})
+            if "rps" not in measured:
+                row += f"{measured.get('error', 'not measured')[:43]:>43}"
+                continue
+            ratio = 1.0 if name == "healthz" else measured["ratio"]
+            flag = "" if name == "healthz" or measured["meets_target"] else "!"
+            statements = data.get("statements", {}).get(name, {}).get("statements", "")
+            row += (f"{measured['rps']:>15.0f}{ratio:>6.2f}{flag:1}{measured['p50_ms']:>8.1f}"
+                    f"{measured['p99_ms']:>8.1f}{statements!s:>5}")
+        if "growth" in report and name in report["growth"]:
+            row += f"{report['growth'][name]:>8.2f}"
+        print(row)
+    for scale, data in scales.items():
+        weight = data["weight"]
+        heaviest = max((p["total_gzip"], n) for n, p in weight["pages"].items() if "total_gzip" in p)
+        print(f"\n{scale}: heaviest first load {heaviest[0] / 1024:.1f} KB gzip ({heaviest[1]}); partials: "
+              + ", ".join(f"{n} {p['share']:.0%}" for n, p in weight["partials"].items() if "share" in p))
+        c = data["contention"]
+        print(f"{scale}: {c['attempts']} attempts on {c['portions']} portions placed {c['placed']} "
+              f"({c['answers']}) at {c['attempts_per_s']} attempts/s")
+    print(f"\nceiling = GET /healthz, mean of the first and last run; '!' = below the page's target ratio")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="small,district", help="comma-separated: small, district")
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_SECONDS", 15)),
+                        help="seconds per page")
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rebuild", action="store_true", help="build the data again even if it exists")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (make bench installs it).", file=sys.stderr)
+        return 2
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    ensure_database()
+    report = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
+              "settings": {"gunicorn": f"--workers {WORKERS} --threads {THREADS} (gthread)",
+                           "load": f"wrk -t1 -c{CONNECTIONS} -d{args.duration}s on loopback",
+                           "rate_limits": "off (one client address)"},
+              "scales": {}}
+    for scale in [s.strip() for s in args.scales.split(",") if s.strip()]:
+        report["scales"][scale] = run_scale(scale, args.duration, args.warmup, args.rebuild)
+    if {"small", "district"} <= set(report["scales"]):
+        small, district = report["scales"]["small"], report["scales"]["district"]
+        report["growth"] = {name: round(district["pages"][name]["p50_ms"] / small["pages"][name]["p50_ms"], 2)
+                            for name in small["pages"]
+                            if "p50_ms" in small["pages"][name] and "p50_ms" in district["pages"].get(name, {})}
+    report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    print_table(report)
+    print(f"\nwritten: {RESULTS / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
