@@ -44,8 +44,8 @@ class RequestForm(OnceForm):
     when = RadioField(_l("When"), choices=[SelectChoice("asap", _l("As soon as possible")), SelectChoice("window", _l("At a set time"))],
                       default="asap")
     day = DateField(_l("Day"), validators=[Optional()])
-    starts = TimeField(_l("From"), validators=[Optional()])
-    ends = TimeField(_l("Until"), validators=[Optional()])
+    starts = TimeField(_l("From what time"), validators=[Optional()])
+    ends = TimeField(_l("Until what time"), validators=[Optional()])
     photo = FileField(_l("Photo (optional)"), render_kw={"accept": "image/jpeg,image/png"})
     remove_photo = BooleanField(_l("Remove the photo"))
     invited = HiddenField()

@@ -996,7 +996,7 @@ def _member_account(community_id: int, user_id: int, now: datetime) -> CreditAcc
     if result.rowcount == 1 and grant > 0:
         pool = _pool_account(community_id, now)
         _post(community_id, TransactionKind.GRANT, [(pool.id, -grant), (account.id, grant)], actor=None, now=now,
-              reason="starting grant", grant_account_id=account.id)
+              grant_account_id=account.id)
     db.session.refresh(account)
     return account
 

@@ -178,8 +178,10 @@ def _panel_context(help_request, **forms) -> dict:
                 "decline": ReasonForm(formdata=None), "cancel": ReasonForm(formdata=None),
                 "hide": ReasonForm(formdata=None), "button": EmptyForm(formdata=None),
                 "invite": InviteForm(formdata=None)}
-    defaults["confirm"].rating.data = defaults["confirm"].rating.data or None
     defaults.update(forms)
+    for name, form in defaults.items():
+        for form_field in form:
+            form_field.id = f"{name}-{form_field.name}"  # one page holds several forms with a `reason`
     show_suggestions = help_request.can("invite", current_user)
     payer_is_pool = services.pays_from_pool(help_request.requester, services.rules(help_request.community_id), now)
     return {"r": help_request, "forms": defaults, "payer_is_pool": payer_is_pool,

@@ -1,0 +1,123 @@
+"""Mutual aid in real Chromium at 390 × 844, in Chinese: a daughter asks a plumber to help her mother."""
+from datetime import date, time
+
+from neighbors.clock import utcnow
+from neighbors.mutualaid import services
+from tests.browser.conftest import login, shot
+from tests.factories import PASSWORD, link_carer, make_community, make_user
+
+
+def logout(page, base_url):
+    page.goto(base_url + "/account")
+    page.click("form[action='/auth/logout'] button")
+    page.wait_for_url(base_url + "/")
+
+
+def balance_of(page, testid="balance") -> int:
+    return int(page.locator(f"[data-testid={testid}]").get_attribute("data-minutes"))
+
+
+def test_a_daughter_asks_a_plumber_for_her_mother_and_both_see_the_credits_move(page, server, app):
+    community = make_community("镇海社区")
+    make_user(community, "staff", name="陈丽华")
+    mother = make_user(community, name="郑长华", phone=None, password=None, birth_date=date(1958, 3, 2),
+                       building="打铁巷8号", unit="102室")
+    daughter = make_user(community, name="王美玲", birth_date=date(1984, 11, 20), building="大元路21号", unit="301室")
+    link_carer(daughter, mother)
+    plumber = make_user(community, "volunteer", name="黄建国", party_member=True, verified=True)
+    plumbing = {s.name: s for s in services.skill_list(community.id, utcnow())}["水电维修"]
+    services.save_profile(plumber, skill_ids=[plumbing.id], intro="退休电工，党员，住镇海路。",
+                          windows=[(day, time(8), time(21)) for day in range(7)], now=utcnow())
+
+    # the daughter asks for her mother
+    page.goto(server.url + "/lang/zh")
+    login(page, server.url, daughter.phone, PASSWORD)
+    page.goto(server.url + "/aid/")
+    shot(page, "mutualaid-01-board-daughter")
+    page.click("text=替郑长华求助")
+    page.wait_for_url("**/aid/requests/new?for_user=*")
+    assert page.input_value("input[name=address]") == "打铁巷8号102室"
+    page.select_option("select[name=skill]", label="水电维修")
+    page.fill("input[name=title]", "厨房水龙头漏水")
+    page.fill("textarea[name=description]", "水龙头关不紧，一直滴水。妈妈一个人在家，请先打我电话。")
+    shot(page, "mutualaid-02-ask-form")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/aid/requests/*")
+    assert "等待志愿者" in page.locator("[data-testid=status]").inner_text()
+    assert "黄建国" in page.locator("[data-testid=suggestion]").first.inner_text()
+    shot(page, "mutualaid-03-request-open")
+    request_url = page.url
+    page.goto(server.url + "/aid/credits")
+    assert balance_of(page, f"balance-{mother.id}") == 300
+    logout(page, server.url)
+
+    # the verified plumber accepts and reports 90 minutes
+    login(page, server.url, plumber.phone, PASSWORD)
+    page.goto(server.url + "/aid/")
+    page.click("[data-testid=open-requests] >> text=厨房水龙头漏水")
+    page.wait_for_url(request_url)
+    shot(page, "mutualaid-04-volunteer-sees-request")
+    page.click("text=我来帮忙")
+    page.wait_for_selector("#request-panel[data-status=accepted]")
+    assert "谢谢！您已接单" in page.locator("#request-panel").inner_text()
+    shot(page, "mutualaid-05-accepted")
+    page.fill("input[name=minutes]", "90")
+    page.click("text=报告完成")
+    page.wait_for_selector("#request-panel[data-status=done]")
+    assert "请确认" in page.locator("[data-testid=status]").inner_text()
+    assert "1 小时 30 分钟" in page.locator("[data-testid=reported]").inner_text()
+    shot(page, "mutualaid-06-done")
+    logout(page, server.url)
+
+    # the daughter confirms and rates; her mother's credits go down by 90 minutes
+    login(page, server.url, daughter.phone, PASSWORD)
+    page.goto(request_url)
+    page.check("input[name=rating][value='5']")
+    page.fill("textarea[name=comment]", "谢谢黄师傅，修得很好！")
+    shot(page, "mutualaid-07-confirm-form")
+    page.click("text=确认并致谢")
+    page.wait_for_selector("#request-panel[data-status=confirmed]")
+    assert "已确认" in page.locator("[data-testid=status]").inner_text()
+    assert "1 小时 30 分钟" in page.locator("[data-testid=confirmed-minutes]").inner_text()
+    assert "确认" in page.locator("[data-testid=timeline]").inner_text()
+    shot(page, "mutualaid-08-confirmed")
+    page.goto(server.url + "/aid/credits")
+    assert balance_of(page, f"balance-{mother.id}") == 300 - 90
+    assert "3 小时 30 分钟" in page.locator(f"[data-testid=balance-{mother.id}]").inner_text()
+    shot(page, "mutualaid-09-daughter-credits")
+    logout(page, server.url)
+
+    # the plumber sees his credits go up
+    login(page, server.url, plumber.phone, PASSWORD)
+    page.goto(server.url + "/aid/credits")
+    assert balance_of(page) == 300 + 90
+    assert "6 小时 30 分钟" in page.locator("[data-testid=balance]").inner_text()
+    shot(page, "mutualaid-10-volunteer-credits")
+    page.goto(server.url + f"/aid/volunteers/{plumber.id}")
+    assert "1 小时 30 分钟" in page.locator("[data-testid=trust]").inner_text()
+    shot(page, "mutualaid-11-volunteer-record")
+    assert services.check_ledger() == []
+
+
+def test_a_second_volunteer_is_told_clearly_and_bad_minutes_are_explained(page, server, app):
+    community = make_community("镇海社区")
+    resident = make_user(community, name="王淑芬")
+    first = make_user(community, "volunteer", name="黄建国", verified=True)
+    second = make_user(community, "volunteer", name="杨志强", verified=True)
+    request = services.create_request(resident, None, services.RequestDetails(
+        skill="家电维修", title="洗衣机不脱水", description="", address="镇海路12号"), utcnow())
+    login(page, server.url, second.phone, PASSWORD)
+    page.goto(server.url + f"/aid/requests/{request.id}")
+    services.accept(first, request.id, utcnow())
+    page.click("text=我来帮忙")
+    page.wait_for_selector(".notice-error")
+    assert "已经有别的志愿者接了" in page.locator(".notice-error").inner_text()
+    shot(page, "mutualaid-12-already-taken")
+    logout(page, server.url)
+    login(page, server.url, first.phone, PASSWORD)
+    page.goto(server.url + f"/aid/requests/{request.id}")
+    page.fill("input[name=minutes]", "0")
+    page.click("text=报告完成")
+    page.wait_for_selector(".error-text")
+    assert "5 到 720 分钟" in page.locator(".error-text").inner_text()
+    shot(page, "mutualaid-13-bad-minutes")
