@@ -81,7 +81,10 @@ def has_data(scale: str) -> bool:
                              (scale,)).fetchone()
         if not found:
             return False
-        return conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{scale}".users)').fetchone()[0]
+        from neighbors.bench_data import SCALES
+
+        communities = conn.execute(f'SELECT COUNT(*) FROM "{scale}".communities').fetchone()[0]
+        return communities == SCALES[scale].communities  # a build that stopped half-way is built again
 
 
 def app_for(scale: str):

@@ -207,7 +207,6 @@ class Generator:
         self.out = Writer()
         self.password_hash = generate_password_hash(BENCH_PASSWORD, method="scrypt")
         self.upload_dir = upload_dir
-        self.photo_template: Path | None = None
         self.phone_counter = 0
 
     # helpers
@@ -712,9 +711,9 @@ class Generator:
         if self.upload_dir is not None:
             target = self.upload_dir / key
             target.parent.mkdir(parents=True, exist_ok=True)
-            if self.photo_template is None:
-                self.photo_template = _write_template_photo(self.upload_dir / ".bench-photo.jpg")
-            os.link(self.photo_template, target)  # one file on disk, many names: the photo route finds each
+            # one file on disk per community, many names (a file system allows ~65,000 links to one file)
+            template = _write_template_photo(self.upload_dir / str(community_id) / ".bench-photo.jpg")
+            os.link(template, target)
         self.out.add("alleys_finding_photos", id=self.ids("alleys_finding_photos"), community_id=community_id,
                      finding_id=finding_id, key=key, kind=kind, width=320, height=240, added_by_id=added_by,
                      created_at=at)
