@@ -230,10 +230,20 @@ INDICATORS = [
 KIND_ORDER = [CommunityType.NEW_TOWN, CommunityType.OLD_TOWN, CommunityType.VILLAGE]
 
 
+# The finding categories the alleys module reports by code in `findings_by_category`.
+CATEGORY_LABELS = {
+    "obstruction": N_("Blocked passage"),
+    "sanitation": N_("Sanitation"),
+    "street_vending": N_("Street vending"),
+    "hazard": N_("Safety hazard"),
+    "facility": N_("Broken facility"),
+    "other": N_("Other"),
+}
+
+
 def category_label(code: str) -> str:
-    """The alleys module names its own finding categories."""
-    function = service("alleys", "category_label")
-    return str(function(code)) if function else code
+    label = CATEGORY_LABELS.get(code)
+    return gettext(label) if label else code
 
 
 def show(value, kind: str) -> str:

@@ -330,7 +330,7 @@ def _report_charts(report: reports.Report) -> dict:
         ]))
         made.append(charts.bar_chart("chart-findings", _("Problems reported by category"), [
             (reports.category_label(code), count, show(count, "count"))
-            for code, count in sorted(alleys["findings_by_category"].items(), key=lambda item: -item[1])
+            for code, count in sorted(alleys["findings_by_category"].items(), key=lambda item: -item[1]) if count
         ]))
     if report.months:
         for key, title, kind in (("meals", _("Meals served by month"), "count"),
@@ -388,10 +388,10 @@ def district():
 # --- settings ------------------------------------------------------------------------------
 
 SETTINGS_PAGES = [
-    ("/kitchen/manage/settings", "🍱", N_("Neighbour kitchen"), N_("Standard meal price and the subsidy rule")),
-    ("/aid/manage/settings", "🤝", N_("Mutual aid"),
+    ("/kitchen/manage/settings", "bowl", N_("Neighbour kitchen"), N_("Standard meal price and the subsidy rule")),
+    ("/aid/manage/settings", "hands", N_("Mutual aid"),
      N_("Time credits (starting grant, floor, ceiling, pool-paid age) and the skill list")),
-    ("/alleys/manage/settings", "🏘️", N_("Alley patrols"),
+    ("/alleys/manage/settings", "alley", N_("Alley patrols"),
      N_("Finding categories, responsible departments and deadlines")),
 ]
 

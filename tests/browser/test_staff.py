@@ -1,0 +1,110 @@
+"""The staff console in a real Chromium, in Chinese, on a phone (390 × 844) and a desktop (1280 × 800)."""
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import login, shot
+from tests.factories import PASSWORD, make_community, make_user
+from tests.staff import test_reports as march_data
+from tests.staff.conftest import World
+from neighbors.models import CommunityType
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+def build_world() -> World:
+    home = make_community("镇海社区", "中华街道", CommunityType.OLD_TOWN)
+    other = make_community("深田社区", "开元街道", CommunityType.NEW_TOWN)
+    make_community("鹭江道社区", "鹭江街道", CommunityType.OLD_TOWN)
+    make_community("槟榔社区", "筼筜街道", CommunityType.VILLAGE)
+    world = World(
+        home=home, other=other,
+        staff=make_user(home, "staff", name="陈丽华"),
+        other_staff=make_user(other, "staff", name="蔡慧敏", building="深田路8号"),
+        admin=make_user(home, "admin", name="叶振国"),
+        resident=make_user(home, name="王美玲", birth_date=date(1968, 11, 20)),
+        elder=make_user(home, name="郑长华", phone=None, birth_date=date(1941, 3, 2), needs_care=True,
+                        building="打铁巷3号", unit="101室"),
+        outsider=make_user(other, name="吴玉兰", building="深田路8号"),
+    )
+    march_data.build_kitchen(world)
+    march_data.build_aid(world)
+    march_data.build_alleys(world)
+    march_data.backdate()
+    return world
+
+
+def fits_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue_person_report_print_and_district(page, server, app, size):
+    world = build_world()
+    page.set_viewport_size(SIZES[size])
+    login(page, server.url, world.staff.phone, PASSWORD)
+
+    page.goto(server.url + "/staff/")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("h1").first.inner_text().startswith("待办")
+    queue = page.locator(".queue-item")
+    assert queue.count() >= 2
+    assert "郑长华 需要照顾，但还没有照顾人" in page.locator("#work-queue").inner_text()
+    count = page.locator("#staff-queue-count").inner_text()
+    assert int(count) == queue.count()
+    assert fits_width(page)
+    shot(page, f"staff-queue-{size}")
+
+    page.goto(server.url + f"/staff/people/{world.elder.id}")
+    assert "郑长华" in page.locator("h1").inner_text()
+    assert page.locator("#roles").is_visible() and page.locator("#carers").is_visible()
+    assert fits_width(page)
+    shot(page, f"staff-person-{size}")
+
+    page.goto(server.url + f"/staff/reports/monthly?community={world.home.id}&month=2026-03")
+    assert "镇海社区 · 2026年3月 · 月报" in page.locator("h1").inner_text()
+    assert page.locator("[data-figure='kitchen.paid_fen']").inner_text() == "¥42.00"
+    assert page.locator("figure.chart svg").count() == 4
+    assert fits_width(page)
+    shot(page, f"staff-report-{size}")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible() and not page.locator(".staff-tabs").is_visible()
+    shot(page, f"staff-report-print-{size}")
+    page.emulate_media(media="screen")
+    page.goto(server.url + f"/staff/reports/monthly?community={world.home.id}&month=2026-03&view=print")
+    assert page.locator(".print-toolbar button[data-print]").is_visible()
+    shot(page, f"staff-report-printview-{size}")
+
+    page.goto(server.url + "/account")
+    page.click("form[action='/auth/logout'] button")
+    page.wait_for_url(server.url + "/")
+    login(page, server.url, world.admin.phone, PASSWORD)
+    page.goto(server.url + "/staff/district?month=2026-03")
+    groups = page.locator(".district-group h2").all_inner_texts()
+    assert [g.split(" ")[0] for g in groups] == ["新城区", "老城区", "村改居"]
+    assert "第1名" in page.locator(".district-group[data-kind='old_town']").inner_text()
+    assert fits_width(page)
+    shot(page, f"staff-district-{size}")
+
+
+def test_linking_a_carer_takes_the_item_off_the_queue(page, server, app):
+    home = make_community("镇海社区")
+    staff = make_user(home, "staff", name="陈丽华")
+    daughter = make_user(home, name="王美玲")
+    elder = make_user(home, name="郑长华", phone=None, needs_care=True, birth_date=date(1941, 3, 2))
+    login(page, server.url, staff.phone, PASSWORD)
+    page.goto(server.url + "/staff/")
+    assert page.locator("#staff-queue-count").inner_text() == "1"
+    page.click("#work-queue .queue-item a")
+    page.wait_for_url(f"**/staff/people/{elder.id}**")
+    page.fill("input[name=carer]", "12345")
+    page.click("#carers form.form button[type=submit]")
+    page.wait_for_selector("#carers .error-text")
+    assert "手机号" in page.locator("#carers .error-text").inner_text()
+    page.fill("input[name=carer]", daughter.phone)
+    page.fill("input[name=relation]", "女儿")
+    page.click("#carers form.form button[type=submit]")
+    page.wait_for_selector("#carers .carer-row")
+    assert "王美玲" in page.locator("#carers .carer-row").inner_text()
+    assert page.locator("#staff-queue-count").is_hidden()
+    shot(page, "staff-carer-linked-phone")
