@@ -38,6 +38,8 @@ def test_two_hundred_attempts_on_the_last_fifty_portions_sell_exactly_fifty(live
 
     sessions = [logged_in(live_server.url, phone) for phone in phones]
     tokens = [csrf_token(s, live_server.url, f"/kitchen/meals/{meal_id}") for s in sessions]
+    for session in sessions:  # a fresh connection per attempt: no stale keep-alive socket closed under us
+        session.headers["Connection"] = "close"
     path = f"/kitchen/meals/{meal_id}/order"
 
     def attempt(n: int):
@@ -63,6 +65,7 @@ def test_the_same_form_posted_at_once_makes_one_order(live_server, app):
 
     session = logged_in(live_server.url, phone)
     token = csrf_token(session, live_server.url, f"/kitchen/meals/{meal_id}")
+    session.headers["Connection"] = "close"
     data = {"quantity": "2", "fulfilment": "pickup", "address": "", "note": "少盐", "submission_key": "9" * 32}
     path = f"/kitchen/meals/{meal_id}/order"
     responses = all_at_once(lambda: post_form(session, live_server.url, path, data, token) for _ in range(8))
