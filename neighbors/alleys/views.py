@@ -1,7 +1,7 @@
 """Alley patrols: parse a form, call one service, respond (303, the page, or the fragment)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -273,6 +273,7 @@ def rule(alley_id: int, rule_id: int | None = None):
             form.skip_holidays.data, form.active.data = existing.skip_holidays, existing.active
         else:
             form.weekdays.data = ["0", "1", "2", "3", "4"]
+            form.starts.data, form.ends.data = time(7, 0), time(8, 0)
     status = 200
     if form.validate_on_submit():
         try:
