@@ -92,3 +92,34 @@ def login(page, base_url: str, phone: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+# --- the site survey: every GET page as the right demo login, standard and elder mode ------
+
+SURVEYS: list = []
+
+
+@pytest.fixture(scope="session")
+def survey(_schema, database_url, upload_dir, browser, browser_context_args):
+    """One crawl of the demo site (tests/browser/survey.py), shared by the axe and elder-mode tests."""
+    from neighbors import create_app
+    from neighbors.extensions import db
+    from tests.browser import survey as site_survey
+    from tests.conftest import _test_config
+
+    app = create_app(_test_config(database_url, upload_dir))
+    with app.app_context():
+        try:
+            result = site_survey.run(app, browser, database_url, upload_dir, browser_context_args)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    SURVEYS.append(result)
+    return result
+
+
+def pytest_terminal_summary(terminalreporter):
+    for result in SURVEYS:
+        terminalreporter.section("pages surveyed in the browser")
+        for line in result.summary():
+            terminalreporter.write_line(line)

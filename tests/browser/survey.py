@@ -1,0 +1,410 @@
+"""A survey of every GET page of the app, opened in Chromium as the demo login who may see it.
+
+The page list comes from the app itself: every GET rule of `app.url_map`, its `<id>`s filled
+from demo rows of the login's community, tried with the demo logins likeliest to see it (plain
+HTTP first, which is quick), then opened in the browser in standard mode (390 px wide) and in
+elder mode (360 px wide). On each page axe-core runs and the text size, the size of the main
+actions and the page width are measured, so the accessibility and elder-mode tests read one
+crawl instead of making two.
+"""
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import requests
+import sqlalchemy as sa
+
+from tests.browser.conftest import PHONE, PageProblems, shot
+
+DEMO_PASSWORD = "demo1234"
+NARROW = {"width": 360, "height": 780}
+MODES = ("standard", "elder")
+VIEWPORTS = {"standard": PHONE, "elder": NARROW}
+SERIOUS = ("serious", "critical")
+AXE_OPTIONS = {"resultTypes": ["violations"]}
+EVERY_PAGE_SHOT = os.environ.get("NEIGHBORS_SCREENSHOTS") == "all"  # `make screenshots` sets it
+
+# Demo logins (see neighbors/demo.py) by who most likely uses a part of the site, best first.
+STAFF_ZHENHAI, KITCHEN, VOLUNTEER, ELDER, PATROLLER, OFFICER = (
+    "13900000001", "13900000002", "13900000003", "13900000004", "13900000005", "13900000006")
+RESIDENT_LUJIANG, STAFF_LUJIANG, ADMIN, DAUGHTER = "13900000007", "13900000008", "13900000009", "13900000011"
+ANONYMOUS = None
+PREFERRED = [  # (path prefix, logins to try first)
+    ("/auth/login", [ANONYMOUS]),
+    ("/auth/register", [ANONYMOUS]),
+    ("/kitchen/manage", [KITCHEN, STAFF_ZHENHAI]),
+    ("/kitchen", [DAUGHTER, ELDER, KITCHEN, STAFF_ZHENHAI]),
+    ("/aid/manage", [STAFF_ZHENHAI, ADMIN]),
+    ("/aid", [DAUGHTER, VOLUNTEER, ELDER, STAFF_ZHENHAI]),
+    ("/alleys/manage", [STAFF_LUJIANG, STAFF_ZHENHAI]),
+    ("/alleys", [PATROLLER, OFFICER, STAFF_LUJIANG, RESIDENT_LUJIANG]),
+    ("/staff/district", [ADMIN]),
+    ("/staff", [STAFF_ZHENHAI, STAFF_LUJIANG, ADMIN]),
+    ("/", [ELDER]),
+]
+ALL_LOGINS = [f"139000000{n:02d}" for n in range(1, 13)]
+FALLBACK = [STAFF_ZHENHAI, STAFF_LUJIANG, ADMIN]  # who else may see a page nobody above could
+TABLE_PREFIX = {"kitchen": "kitchen_", "mutualaid": "mutualaid_", "alleys": "alleys_", "staff": ""}
+NOT_PAGES = {"static"}
+ROWS_TRIED = 6
+
+# Pages the foundation owes, whatever the modules do: (label, path, login, expected status).
+EXTRA_PAGES = [
+    ("home, not logged in", "/", ANONYMOUS, 200),
+    ("error 404", "/this-page-does-not-exist", ANONYMOUS, 404),
+    ("error 403", "/staff/", ELDER, 403),
+]
+
+MEASURE = """() => {
+  const visible = (el) => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return box.width > 0 && box.height > 0 && style.visibility !== "hidden" && style.display !== "none";
+  };
+  const describe = (el) => {
+    const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().replace(/\\s+/g, " ");
+    const cls = el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+    return el.tagName.toLowerCase() + cls + ' "' + text.slice(0, 40) + '"';
+  };
+  const selector = ".button, button[type=submit], button:not([type]), input[type=submit], .tile, .main-nav a";
+  const targets = [...document.querySelectorAll(selector)].filter(visible).map((el) => {
+    const box = el.getBoundingClientRect();
+    return {what: describe(el), width: box.width, height: box.height};
+  });
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => {
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (overflow === "auto" || overflow === "scroll" || overflow === "hidden") return up !== document.documentElement && up !== document.body;
+    }
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll("*")].filter((el) => visible(el) && !scrolls(el)
+      && el.getBoundingClientRect().right > width + 0.5).map((el) => describe(el) + " right=" + Math.round(el.getBoundingClientRect().right));
+  return {
+    font: parseFloat(getComputedStyle(document.body).fontSize),
+    scrollWidth: document.documentElement.scrollWidth,
+    targets: targets,
+    wide: wide.slice(0, 8),
+  };
+}"""
+
+
+@dataclass
+class Target:
+    label: str  # the url rule, or a name for the extra pages
+    endpoint: str
+    path: str
+    login: str | None
+    status: int = 200
+
+
+@dataclass
+class PageReport:
+    target: Target
+    mode: str
+    violations: list[dict] = field(default_factory=list)
+    measures: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def where(self) -> str:
+        return f"{self.target.path} as {self.target.login or 'visitor'} ({self.mode})"
+
+
+@dataclass
+class Survey:
+    targets: list[Target] = field(default_factory=list)
+    not_visited: list[tuple[str, str]] = field(default_factory=list)  # (rule, why)
+    reports: list[PageReport] = field(default_factory=list)
+    cookies: dict[str, list[dict]] = field(default_factory=dict)  # each demo login's session
+    seconds: dict[str, float] = field(default_factory=dict)  # where the crawl's time went
+
+    def in_mode(self, mode: str) -> list[PageReport]:
+        return [report for report in self.reports if report.mode == mode]
+
+    def summary(self) -> list[str]:
+        lines = [f"{len(self.targets)} pages checked in {', '.join(MODES)} mode:"]
+        lines += [f"  {t.path}  [{t.endpoint}] as {t.login or 'visitor'}" for t in self.targets]
+        lines.append(f"{len(self.not_visited)} GET rules not visited:")
+        lines += [f"  {rule}: {why}" for rule, why in self.not_visited]
+        slowest = sorted(self.reports, key=lambda report: -report.seconds)[:5]
+        lines.append("slowest: " + ", ".join(f"{report.where} {report.seconds:.1f}" for report in slowest))
+        lines.append("seconds: " + ", ".join(f"{step} {spent:.1f}" for step, spent in self.seconds.items()))
+        return lines
+
+    @contextlib.contextmanager
+    def timed(self, step: str):
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[step] = self.seconds.get(step, 0.0) + time.monotonic() - start
+
+
+# --- a server of its own, with the demo data ----------------------------------------------
+
+@contextlib.contextmanager
+def serve(database_url: str, upload_dir) -> str:
+    """gunicorn on a free port for the whole survey (the live_server fixture is per test)."""
+    from tests.conftest import ROOT, free_port
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+           "NEIGHBORS_ENV": "testing", "NEIGHBORS_UPLOAD_DIR": str(upload_dir), "RATELIMIT_ENABLED": "false"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+         "--log-level", "warning", "neighbors:create_app()"], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# --- which pages, as whom ------------------------------------------------------------------
+
+def logged_in_session(base_url: str, phone: str | None) -> requests.Session:
+    http = requests.Session()
+    if phone is None:
+        return http
+    page = http.get(base_url + "/auth/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answer = http.post(base_url + "/auth/login", data={"csrf_token": token, "phone": phone,
+                                                       "password": DEMO_PASSWORD}, allow_redirects=False)
+    if answer.status_code != 303:
+        raise RuntimeError(f"demo login {phone} failed: {answer.status_code}")
+    return http
+
+
+def logins_for(path: str) -> list[str | None]:
+    first = next(logins for prefix, logins in PREFERRED if path.startswith(prefix))
+    return first + [phone for phone in FALLBACK if phone not in first]
+
+
+def rule_arguments(rule) -> list[tuple[str, str]]:
+    """The rule's parameters in path order, with their converter."""
+    found = re.findall(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([a-z_]+)>", rule.rule)
+    return [(name, converter or "default") for converter, name in found]
+
+
+def table_for(argument: str, blueprint: str | None, metadata) -> tuple[sa.Table, str] | None:
+    """The demo table (and column) a URL parameter names: meal_id -> kitchen_meals.id."""
+    prefix = TABLE_PREFIX.get(blueprint or "", "")
+    tables = list(metadata.tables.values())
+    if argument.endswith("_id"):
+        stem = argument[:-3]
+        for table in tables:
+            name = table.name
+            if name == stem + "s" or (name.startswith(prefix) and (name == prefix + stem + "s"
+                                                                     or name.endswith("_" + stem + "s"))):
+                if prefix and not name.startswith(prefix) and any(
+                        t.name.startswith(prefix) and t.name.endswith("_" + stem + "s") for t in tables):
+                    continue
+                return table, "id"
+        return None
+    for table in tables:
+        if table.name.startswith(prefix or "\0") and argument in table.columns:
+            return table, argument
+    return None
+
+
+def candidate_values(rule, community_id: int, metadata) -> tuple[list[dict], str | None]:
+    """Up to ROWS_TRIED sets of parameter values from demo rows; or why there are none."""
+    arguments = rule_arguments(rule)
+    combos: list[dict] = [{}]
+    for name, _converter in arguments:
+        found = table_for(name, rule.endpoint.split(".")[0], metadata)
+        if found is None:
+            return [], f"no demo table for <{name}>"
+        table, column = found
+        grown = []
+        for combo in combos:
+            query = sa.select(table.c[column])
+            if "community_id" in table.c:
+                query = query.where(table.c.community_id == community_id)
+            for parent, value in combo.items():
+                if parent in table.c:
+                    query = query.where(table.c[parent] == value)
+            if table.name == "users":
+                query = query.order_by(table.c.phone.is_(None), table.c.id)
+            else:
+                query = query.order_by(table.c[column])
+            values = _scalars(query, ROWS_TRIED if not combo else 3)
+            grown += [{**combo, name: value} for value in values]
+        combos = grown[:ROWS_TRIED]
+        if not combos:
+            return [], f"no demo row in {table.name}"
+    return combos, None
+
+
+def _scalars(query, limit: int) -> list:
+    from neighbors.extensions import db
+
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def is_full_page(response) -> bool:
+    return (response.status_code == 200 and response.headers.get("Content-Type", "").startswith("text/html")
+            and "<html" in response.text[:500].lower())
+
+
+def plan(app, base_url: str) -> Survey:
+    """Find, for each GET rule, a login and parameters that open it as a full HTML page."""
+    from neighbors.extensions import db
+    from neighbors.models import User
+
+    survey = Survey()
+    sessions: dict[str | None, requests.Session] = {}
+
+    def http(phone):
+        if phone not in sessions:
+            sessions[phone] = logged_in_session(base_url, phone)
+        return sessions[phone]
+
+    community_of = dict(db.session.execute(sa.select(User.phone, User.community_id)
+                                           .where(User.phone.in_(ALL_LOGINS))).all())
+    rules = sorted((rule for rule in app.url_map.iter_rules()
+                    if "GET" in rule.methods and rule.endpoint not in NOT_PAGES), key=lambda r: r.rule)
+    for rule in rules:
+        seen: list[str] = []
+        chosen = None
+        for phone in logins_for(rule.rule):
+            community_id = community_of.get(phone) if phone else community_of[ELDER]
+            combos, why_none = candidate_values(rule, community_id, db.metadata)
+            if why_none:
+                seen.append(why_none)
+                continue
+            for values in combos:
+                path = _build_path(rule, values)
+                response = http(phone).get(base_url + path, allow_redirects=False)
+                if is_full_page(response):
+                    chosen = Target(rule.rule, rule.endpoint, path, phone)
+                    break
+                seen.append(_what(response))
+            if chosen:
+                break
+        if chosen:
+            survey.targets.append(chosen)
+        else:
+            survey.not_visited.append((rule.rule, _why(seen)))
+    for label, path, phone, status in EXTRA_PAGES:
+        survey.targets.append(Target(label, label, path, phone, status))
+    for phone, session in sessions.items():
+        if phone:
+            survey.cookies[phone] = [{"name": cookie.name, "value": cookie.value, "url": base_url}
+                                     for cookie in session.cookies]
+        session.close()
+    return survey
+
+
+def _build_path(rule, values: dict) -> str:
+    path = rule.rule
+    for name, value in values.items():
+        path = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?" + name + ">", str(value), path)
+    return path
+
+
+def _what(response) -> str:
+    if response.status_code == 200:
+        kind = response.headers.get("Content-Type", "").split(";")[0]
+        return "a fragment, not a page" if kind == "text/html" else f"not a page ({kind})"
+    return f"HTTP {response.status_code}"
+
+
+def _why(seen: list[str]) -> str:
+    if not seen:
+        return "nobody to try"
+    counts: dict[str, int] = {}
+    for reason in seen:
+        counts[reason] = counts.get(reason, 0) + 1
+    return ", ".join(f"{reason} ×{n}" if n > 1 else reason for reason, n in counts.items())
+
+
+# --- the crawl ------------------------------------------------------------------------------
+
+def crawl(browser, base_url: str, survey: Survey, context_args: dict) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    by_login: dict[str | None, list[Target]] = {}
+    for target in survey.targets:
+        by_login.setdefault(target.login, []).append(target)
+    for mode in MODES:
+        for phone, targets in by_login.items():
+            context = browser.new_context(**{**context_args, "viewport": VIEWPORTS[mode]})
+            context.add_init_script(script=axe.axe_script)  # in every page before it loads: much quicker than after
+            context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": base_url},
+                                 *survey.cookies.get(phone, [])])
+            page = context.new_page()
+            watcher = PageProblems()
+            watcher.watch(page)
+            try:
+                for target in targets:
+                    survey.reports.append(_visit(page, base_url, target, mode, watcher, survey))
+            finally:
+                context.close()
+
+
+def _visit(page, base_url: str, target: Target, mode: str, watcher: PageProblems, survey: Survey) -> PageReport:
+    report = PageReport(target, mode)
+    started = time.monotonic()
+    errors_before, failures_before = len(watcher.console_errors), len(watcher.failed_requests)
+    with survey.timed("open"):
+        response = page.goto(base_url + target.path, wait_until="load")
+    if response is None or response.status != target.status:
+        report.problems.append(f"answered {response.status if response else 'nothing'}, expected {target.status}")
+    with survey.timed("axe"):
+        results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    report.violations = [violation for violation in results["violations"] if violation.get("impact") in SERIOUS]
+    with survey.timed("measure"):
+        report.measures = page.evaluate(MEASURE)
+    if EVERY_PAGE_SHOT:
+        with survey.timed("screenshot"):
+            shot(page, f"pages-{mode}-{_slug(target)}")
+    expected = f"status of {target.status} " if target.status != 200 else None
+    report.problems += [text for text in watcher.console_errors[errors_before:] if not expected or expected not in text]
+    report.problems += watcher.failed_requests[failures_before:]
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _slug(target: Target) -> str:
+    return re.sub(r"[^a-z0-9.]+", "-", target.endpoint.lower()).strip("-")
+
+
+def run(app, browser, database_url: str, upload_dir, context_args: dict) -> Survey:
+    """Empty the database, load the demo data, serve it, plan and crawl."""
+    from neighbors import demo
+    from neighbors.extensions import db
+    from tests.conftest import empty_all_tables
+
+    started = time.monotonic()
+    empty_all_tables()
+    demo.build()
+    db.session.commit()
+    demo_seconds = time.monotonic() - started
+    with serve(database_url, upload_dir) as base_url:
+        started = time.monotonic()
+        survey = plan(app, base_url)
+        survey.seconds = {"demo data": demo_seconds, "plan": time.monotonic() - started}
+        crawl(browser, base_url, survey, context_args)
+    return survey

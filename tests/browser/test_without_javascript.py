@@ -1,0 +1,135 @@
+"""The ordering, help-request and finding journeys with JavaScript switched off.
+
+Many cheap phones block or break scripts; every form must still post and redirect (303) as
+plain HTML. `submit()` fails a step whose POST answers anything but 303.
+"""
+import re
+
+import pytest
+
+from tests.browser.conftest import shot
+from tests.browser.journeys import PlainBrowser, aid_place, alley_place, jpeg, kitchen_place, log_in, submit
+
+
+@pytest.fixture
+def plain(browser, browser_context_args):
+    pages = PlainBrowser(browser, browser_context_args)
+    yield pages
+    pages.close()
+
+
+def remaining(page) -> int:
+    return int(page.locator("[data-testid=remaining]").inner_text())
+
+
+def test_a_resident_orders_and_cancels_a_meal_without_javascript(plain, live_server, app):
+    place = kitchen_place(capacity=20)
+    url = live_server.url
+    page = plain.new_page()
+    log_in(page, url, place.resident)
+    page.goto(url + "/kitchen/")
+    page.click(f"a[href='/kitchen/meals/{place.meal_id}']")
+    assert remaining(page) == 20
+    shot(page, "nojs-kitchen-1-meal")
+    page.check("input[name=quantity][value='2']")
+    page.check("input[name=fulfilment][value=delivery]")
+    page.fill("textarea[name=note], input[name=note]", "少盐")
+    submit(page, f"form[action='/kitchen/meals/{place.meal_id}/order'] button[type=submit]")
+    assert re.search(r"/kitchen/orders/\d+$", page.url), page.url
+    order_url = page.url
+    shot(page, "nojs-kitchen-2-ordered")
+    page.goto(url + f"/kitchen/meals/{place.meal_id}")
+    assert remaining(page) == 18
+    page.goto(order_url)
+    submit(page, "form[action$='/cancel'] button[type=submit]")
+    shot(page, "nojs-kitchen-3-cancelled")
+    page.goto(url + f"/kitchen/meals/{place.meal_id}")
+    assert remaining(page) == 20
+    page.check("input[name=quantity][value='1']")
+    page.check("input[name=fulfilment][value=pickup]")
+    submit(page, f"form[action='/kitchen/meals/{place.meal_id}/order'] button[type=submit]")
+    page.goto(url + f"/kitchen/meals/{place.meal_id}")
+    assert remaining(page) == 19
+    shot(page, "nojs-kitchen-4-ordered-again")
+
+
+def test_a_daughter_asks_for_a_plumber_and_credits_move_without_javascript(plain, live_server, app):
+    place = aid_place()
+    url = live_server.url
+    daughter = plain.new_page()
+    log_in(daughter, url, place.daughter)
+    daughter.goto(url + "/aid/requests/new")
+    daughter.select_option("select[name=for_user]", str(place.mother.id))
+    daughter.select_option("select[name=skill]", label="水电维修")
+    daughter.fill("input[name=title]", "厨房水龙头漏水")
+    daughter.fill("textarea[name=description]", "水龙头一直滴水，关不紧。")
+    shot(daughter, "nojs-aid-1-request-form")
+    submit(daughter, "form[action='/aid/requests/new'] button[type=submit]")
+    match = re.search(r"/aid/requests/(\d+)$", daughter.url)
+    assert match, daughter.url
+    request_path = f"/aid/requests/{match.group(1)}"
+    shot(daughter, "nojs-aid-2-request")
+
+    volunteer = plain.new_page()
+    log_in(volunteer, url, place.volunteer)
+    volunteer.goto(url + "/aid/credits")
+    before = int(volunteer.locator("[data-testid=balance]").get_attribute("data-minutes"))
+    volunteer.goto(url + "/aid/")
+    volunteer.click(f"a[href='{request_path}']")
+    submit(volunteer, f"form[action='{request_path}/accept'] button[type=submit]")
+    assert volunteer.url.endswith(request_path)
+    volunteer.fill("input[name=minutes]", "90")
+    submit(volunteer, f"form[action='{request_path}/done'] button[type=submit]")
+    shot(volunteer, "nojs-aid-3-done")
+
+    daughter.goto(url + request_path)
+    daughter.check("input[name=rating][value='5']")
+    daughter.fill("textarea[name=comment], input[name=comment]", "黄师傅很细心，谢谢！")
+    submit(daughter, f"form[action='{request_path}/confirm'] button[type=submit]")
+    shot(daughter, "nojs-aid-4-confirmed")
+
+    volunteer.goto(url + "/aid/credits")
+    after = int(volunteer.locator("[data-testid=balance]").get_attribute("data-minutes"))
+    assert after - before == 90
+    shot(volunteer, "nojs-aid-5-volunteer-credits")
+    daughter.goto(url + "/aid/credits")
+    assert daughter.locator("[data-testid=balance]").get_attribute("data-minutes") is not None
+
+
+def test_a_patroller_reports_a_problem_that_is_fixed_and_verified_without_javascript(plain, live_server, app,
+                                                                                      tmp_path):
+    place = alley_place()
+    url = live_server.url
+    patroller = plain.new_page()
+    log_in(patroller, url, place.patroller)
+    patroller.goto(url + "/alleys/findings/new")
+    patroller.select_option("select[name=alley]", str(place.alley_id))
+    patroller.select_option("select[name=category]", "obstruction")
+    patroller.fill("textarea[name=description]", "路面油腻，杂物堆在墙边")
+    patroller.fill("input[name=place]", "打铁巷12号门口")
+    patroller.set_input_files("input[name=photos]", str(jpeg(tmp_path, "before.jpg")))
+    shot(patroller, "nojs-alleys-1-report")
+    submit(patroller, "form[action='/alleys/findings/new'] button[type=submit]")
+    match = re.search(r"/alleys/findings/(\d+)$", patroller.url)
+    assert match, patroller.url
+    finding_path = f"/alleys/findings/{match.group(1)}"
+    assert patroller.locator("[data-testid=state]").get_attribute("data-state") == "dispatched"
+    shot(patroller, "nojs-alleys-2-dispatched")
+
+    officer = plain.new_page()
+    log_in(officer, url, place.officer)
+    officer.goto(url + finding_path)
+    submit(officer, f"form[action='{finding_path}/accept'] button[type=submit]")
+    assert officer.locator("[data-testid=state]").get_attribute("data-state") == "accepted"
+    officer.fill(f"form[action='{finding_path}/resolve'] textarea[name=note], "
+                 f"form[action='{finding_path}/resolve'] input[name=note]", "已清理干净")
+    officer.set_input_files(f"form[action='{finding_path}/resolve'] input[name=photo]",
+                            str(jpeg(tmp_path, "after.jpg", colour=(90, 160, 90))))
+    submit(officer, f"form[action='{finding_path}/resolve'] button[type=submit]")
+    assert officer.locator("[data-testid=state]").get_attribute("data-state") == "resolved"
+    shot(officer, "nojs-alleys-3-resolved")
+
+    patroller.goto(url + finding_path)
+    submit(patroller, f"form[action='{finding_path}/verify'] button[type=submit]")
+    assert patroller.locator("[data-testid=state]").get_attribute("data-state") == "verified"
+    shot(patroller, "nojs-alleys-4-verified")
