@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from neighbors.clock import local_today, utcnow
 from neighbors.extensions import db
@@ -172,7 +173,7 @@ def test_an_operator_publishes_prints_the_sheet_and_delivers(page, server, app, 
         page.select_option(f"{row} select[name=payment_method]", "wechat")
         page.click(f"{row} button[data-step=delivered]")
         page.wait_for_selector(f"{row}.order-delivered")
-    page.locator("#meal-counts").get_by_text("已送到").first.wait_for()
+    expect(page.locator("#meal-counts")).to_contain_text("已送达 (3)")
     snap(page, f"kitchen-delivered-{tag}")
     db.session.rollback()
     orders = db.session.scalars(sa.select(MealOrder)).all()
