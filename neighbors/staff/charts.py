@@ -5,9 +5,9 @@ the template gives every chart a <title> and <desc> and the numbers are also in 
 """
 from dataclasses import dataclass
 
-WIDTH = 360
-ROW = 46
-BAR = 16
+WIDTH = 320
+ROW = 52
+BAR = 18
 TOP = 4
 
 
@@ -44,5 +44,5 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, float | None, str
     for index, (label, value, text) in enumerate(drawn):
         top = TOP + index * ROW
         length = 0.0 if value <= 0 else max(2.0, (WIDTH - 2) * value / biggest)
-        bars.append(Bar(label, value, text, y_text=top + 17, y_bar=top + 24, length=round(length, 1)))
+        bars.append(Bar(label, value, text, y_text=top + 19, y_bar=top + 27, length=round(length, 1)))
     return Chart(chart_id, title, bars, WIDTH, TOP + len(bars) * ROW + 4)

@@ -185,7 +185,7 @@ def community_report(community: Community, period: Period) -> Report:
 # --- labels shared by the page and the CSV -------------------------------------------------
 
 POPULATION = [
-    ("residents", N_("Residents"), "count"),
+    ("residents", N_("Registered residents"), "count"),
     ("elders", N_("Elders aged 65 and over"), "count"),
     ("needs_care", N_("Residents who need care"), "count"),
     ("without_phone", N_("Residents without a phone login"), "count"),
@@ -224,7 +224,7 @@ ALLEYS = [
 INDICATORS = [
     ("meals_per_100_elders", N_("Meals per 100 elders"), "decimal", True),
     ("help_hours_per_100_residents", N_("Help hours per 100 residents"), "decimal", True),
-    ("slots_filled_share", N_("Patrol places filled"), "percent", True),
+    ("slots_filled_share", N_("Share of patrol places filled"), "percent", True),
     ("median_minutes_to_fix", N_("Median time to fix"), "minutes", False),
 ]
 KIND_ORDER = [CommunityType.NEW_TOWN, CommunityType.OLD_TOWN, CommunityType.VILLAGE]

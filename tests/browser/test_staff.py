@@ -64,7 +64,7 @@ def test_queue_person_report_print_and_district(page, server, app, size):
     page.goto(server.url + f"/staff/reports/monthly?community={world.home.id}&month=2026-03")
     assert "镇海社区 · 2026年3月 · 月报" in page.locator("h1").inner_text()
     assert page.locator("[data-figure='kitchen.paid_fen']").inner_text() == "¥42.00"
-    assert page.locator("figure.chart svg").count() == 4
+    assert page.locator("figure.staff-chart svg").count() == 4
     assert fits_width(page)
     shot(page, f"staff-report-{size}")
     page.emulate_media(media="print")
