@@ -93,7 +93,7 @@ class StandingOrderForm(FlaskForm):
 
 
 class PauseForm(FlaskForm):
-    from_day = DateField(_l("From"), validators=[InputRequired(_l("Enter a date."))])
+    from_day = DateField(_l("First day"), validators=[InputRequired(_l("Enter a date."))])
     to_day = DateField(_l("Until (inclusive)"), validators=[InputRequired(_l("Enter a date."))])
 
 
@@ -108,7 +108,7 @@ class WelfareStatusForm(FlaskForm):
 
 
 class KitchenForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=50)])
+    name = StringField(_l("Kitchen name"), validators=[InputRequired(REQUIRED), Length(max=50)])
     address = StringField(_l("Address"), validators=[InputRequired(REQUIRED), Length(max=200)])
     opening_hours = StringField(_l("Opening hours"), validators=[Optional(), Length(max=100)])
     delivers = BooleanField(_l("Delivers to homes"))

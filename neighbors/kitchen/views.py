@@ -37,7 +37,7 @@ def _labels():
                    "no_answer": _l("Nobody answered")},
         "slot": dict(SLOT_CHOICES), "fulfilment": dict(FULFILMENT_CHOICES), "payment": dict(PAYMENT_CHOICES),
         "weekday": dict(WEEKDAY_CHOICES), "safe": dict(SAFE_CHOICES), "welfare": dict(STATUS_CHOICES),
-        "meal_state": {"open": _l("Open"), "sold_out": _l("Sold out"), "closed": _l("Ordering closed"),
+        "meal_state": {"open": _l("Taking orders"), "sold_out": _l("Sold out"), "closed": _l("Ordering closed"),
                        "cancelled": _l("Cancelled")},
     }
 
