@@ -94,6 +94,9 @@ def people():
     community = _community()
     form = SearchForm(request.args)
     form.validate()
+    form.q.render_kw = {**(form.q.render_kw or {}), "hx-get": url_for("staff.people"), "hx-include": "closest form",
+                        "hx-trigger": "input changed delay:400ms, search", "hx-target": "#people-list",
+                        "hx-swap": "outerHTML"}
     found = services.search_people(community.id, form.q.data or "")
     context = {"community": community, "form": form, "people": found, "query": form.q.data or ""}
     if _targeted():

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD, make_community, make_user
@@ -93,6 +94,11 @@ def test_linking_a_carer_takes_the_item_off_the_queue(page, server, app):
     daughter = make_user(home, name="王美玲")
     elder = make_user(home, name="郑长华", phone=None, needs_care=True, birth_date=date(1941, 3, 2))
     login(page, server.url, staff.phone, PASSWORD)
+    page.goto(server.url + "/staff/people")
+    assert "王美玲" in page.locator("#people-list").inner_text()
+    page.fill("input[name=q]", "郑")  # the list narrows while typing, without leaving the page
+    expect(page.locator("#people-list")).not_to_contain_text("王美玲")
+    assert "郑长华" in page.locator("#people-list").inner_text() and page.url.endswith("/staff/people")
     page.goto(server.url + "/staff/")
     assert page.locator("#staff-queue-count").inner_text() == "1"
     page.click("#work-queue .queue-item a")

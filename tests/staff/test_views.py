@@ -250,3 +250,12 @@ def test_no_staff_route_edits_or_deletes_the_audit_log(app):
         assert not ({"PUT", "PATCH", "DELETE"} & rule.methods), rule.rule
         if "POST" in rule.methods:
             assert "audit" not in rule.rule, rule.rule
+
+
+def test_the_console_speaks_english_too(client, auth, world):
+    auth.login(world.staff)
+    client.get("/lang/en")
+    assert "1 thing waiting" in client.get("/staff/").get_data(as_text=True)
+    report = client.get("/staff/reports/monthly?month=2026-03").get_data(as_text=True)
+    assert "Monthly report" in report and "March 2026" in report
+    assert "Registered residents" in report
