@@ -31,7 +31,7 @@ REQUESTS = [
 
 
 def _key(text: str) -> str:
-    return hashlib.md5(f"demo:{text}".encode()).hexdigest()
+    return hashlib.md5(f"demo:{text}".encode(), usedforsecurity=False).hexdigest()
 
 
 @demo.step(30)
