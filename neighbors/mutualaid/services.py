@@ -985,15 +985,15 @@ def _member_account(community_id: int, user_id: int, now: datetime) -> CreditAcc
                                                                CreditAccount.user_id == user_id))
     if account is not None:
         return account
-    result = db.session.execute(
+    created = db.session.execute(
         _insert(CreditAccount).values(community_id=community_id, user_id=user_id, is_pool=False,
                                       balance_minutes=0, created_at=now)
-        .on_conflict_do_nothing(index_elements=["community_id", "user_id"])
-    )
+        .on_conflict_do_nothing(index_elements=["community_id", "user_id"]).returning(CreditAccount.id)
+    ).scalar()  # None when another transaction opened it first (rowcount is not reliable here)
     account = db.session.scalar(sa.select(CreditAccount).where(CreditAccount.community_id == community_id,
                                                                CreditAccount.user_id == user_id))
     grant = rules(community_id).starting_grant_minutes
-    if result.rowcount == 1 and grant > 0:
+    if created is not None and grant > 0:
         pool = _pool_account(community_id, now)
         _post(community_id, TransactionKind.GRANT, [(pool.id, -grant), (account.id, grant)], actor=None, now=now,
               grant_account_id=account.id)

@@ -101,11 +101,23 @@ def board():
 
 # --- requests ---------------------------------------------------------------------------
 
-def _request_form(form: RequestForm, for_self: bool = True) -> RequestForm:
+def _people_to_act_for() -> list[User]:
+    """Myself and those I care for; staff also the resident named in `?for_user=` (e.g. from the staff console)."""
+    people = accounts.people_i_can_act_for(current_user)
+    wanted = request.values.get("for_user", "")
+    if wanted.isdigit() and int(wanted) not in {p.id for p in people}:
+        person = db.session.get(User, int(wanted))
+        if person is not None and person.community_id == current_user.community_id and \
+                current_user.is_staff_of(person.community_id):
+            people.append(person)
+    return people
+
+
+def _request_form(form: RequestForm) -> RequestForm:
     now = utcnow()
     form.skill.choices = [("", _("Choose…"))] + [(str(s.id), s.name) for s in
                                                  services.skill_list(current_user.community_id, now)]
-    form.for_user.choices = acting_for_choices(current_user, accounts.people_i_can_act_for(current_user))
+    form.for_user.choices = acting_for_choices(current_user, _people_to_act_for())
     return form
 
 
@@ -134,7 +146,7 @@ def new_request():
             abort(404)
     status = 200
     if request.method == "GET":
-        people = {str(p.id): p for p in accounts.people_i_can_act_for(current_user)}
+        people = {str(p.id): p for p in _people_to_act_for()}
         person = people.get(request.args.get("for_user", ""), current_user)
         form.for_user.data = str(person.id)
         form.address.data = person.address

@@ -290,3 +290,13 @@ def test_offer_and_ask_for_this(auth, web, volunteer, resident, skills):
                                               "offer": str(offer.id)})
     assert response.status_code == 303
     assert db.session.get(HelpRequest, request_id(response)).invited_id == volunteer.id
+
+
+def test_staff_ask_for_a_resident_without_a_phone(auth, web, staff, elder, skills):
+    auth.login(staff)
+    form = web.get(f"/aid/requests/new?for_user={elder.id}").get_data(as_text=True)
+    assert elder.address in form and elder.name in form
+    response = new_request(web, skills, for_user=str(elder.id))
+    assert response.status_code == 303
+    request = db.session.get(HelpRequest, request_id(response))
+    assert request.requester_id == elder.id and request.created_by_id == staff.id
