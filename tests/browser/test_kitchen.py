@@ -172,6 +172,8 @@ def test_an_operator_publishes_prints_the_sheet_and_delivers(page, server, app, 
         for step in ("cooking", "out_for_delivery"):
             page.click(f"{row} button[data-step={step}]")
             page.wait_for_selector(f"{row} button[data-step={'out_for_delivery' if step == 'cooking' else 'delivered'}]")
+        if person is people[0]:
+            snap(page, f"kitchen-handover-{tag}")
         page.select_option(f"{row} select[name=payment_method]", "wechat")
         page.click(f"{row} button[data-step=delivered]")
         page.wait_for_selector(f"{row}.order-delivered")
