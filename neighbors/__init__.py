@@ -68,11 +68,15 @@ def _register_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        user_id, _, epoch = (session_id or "").partition(".")
         try:
-            return db.session.get(User, int(user_id))
+            user = db.session.get(User, int(user_id))
         except (TypeError, ValueError):
             return None
+        if user is None or str(user.session_epoch or 0) != epoch:
+            return None
+        return user
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -97,6 +97,11 @@ def change_password(user: User, current: str, new: str) -> None:
     user.set_password(new)
 
 
+def end_sessions(user: User) -> None:
+    begin_write()
+    user.end_sessions()
+
+
 def register_resident_without_phone(
     actor: User,
     name: str,

@@ -87,6 +87,7 @@ class User(UserMixin, db.Model):
     elder_mode: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     active: Mapped[bool] = mapped_column(default=True)
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     community: Mapped[Community] = relationship()
@@ -97,6 +98,14 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie issued before now stops working."""
+        self.session_epoch = (self.session_epoch or 0) + 1
+
+    def get_id(self) -> str:  # Flask-Login: the epoch makes old cookies worthless
+        return f"{self.id}.{self.session_epoch or 0}"
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -154,3 +154,26 @@ def test_failed_logins_are_limited_per_client_address(limited_app, web):
         web.post("/auth/login", {"phone": f"1370000{n:04d}", "password": "wrong-password"})
     response = web.post("/auth/login", {"phone": "13700009999", "password": "wrong-password"})
     assert response.status_code == 429
+
+
+def test_logging_out_makes_a_copied_session_cookie_worthless(app, web, auth):
+    user = make_user()
+    auth.login(user)
+    stolen = app.test_client()
+    for cookie in web.client._cookies.values():
+        stolen.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    assert stolen.get("/account").status_code == 200
+    auth.logout()
+    assert stolen.get("/account").status_code == 302
+
+
+def test_changing_the_password_logs_out_other_devices_but_not_this_one(app, web, auth):
+    user = make_user()
+    auth.login(user)
+    other_device = app.test_client()
+    from tests.conftest import Auth, CsrfClient
+
+    Auth(CsrfClient(other_device)).login(user)
+    web.post("/auth/password", {"current_password": PASSWORD, "new_password": "brand-new-secret-9"})
+    assert web.get("/account").status_code == 200
+    assert other_device.get("/account").status_code == 302

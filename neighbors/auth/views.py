@@ -80,6 +80,10 @@ def register():
 
 @bp.post("/logout")
 def logout():
+    """Logging out ends this account's sessions everywhere, so a copied cookie is worthless."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
+        db.session.commit()
     keep = {key: session[key] for key in ("lang", "elder") if key in session}
     session.clear()
     session.update(keep)
@@ -98,6 +102,7 @@ def change_password():
             show_error(form, error)
         else:
             db.session.commit()
+            _start_session(current_user._get_current_object())  # other devices are now logged out
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.account"), 303)
     status = 422 if request.method == "POST" else 200
