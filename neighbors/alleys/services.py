@@ -737,6 +737,26 @@ def attendance(community_id: int, user_id: int, start: date, end: date, now: dat
     }
 
 
+def member_attendance(community_id: int, start: date, end: date, now: datetime,
+                      alley_ids: list[int] | None = None) -> list[dict]:
+    """Per member for local dates [start, end): name, signed up, attended, missed; most missed first."""
+    query = (sa.select(User.id, User.name, PatrolSignup.checked_in_at, PatrolShift.ends_at)
+             .join(PatrolSignup, PatrolSignup.user_id == User.id)
+             .join(PatrolShift, PatrolShift.id == PatrolSignup.shift_id)
+             .where(PatrolShift.community_id == community_id, PatrolShift.cancelled_at.is_(None),
+                    PatrolShift.day >= start, PatrolShift.day < end))
+    if alley_ids is not None:
+        query = query.where(PatrolShift.alley_id.in_(alley_ids or [0]))
+    people: dict[int, dict] = {}
+    for user_id, name, checked_in, ends_at in db.session.execute(query):
+        row = people.setdefault(user_id, {"user_id": user_id, "name": name, "signed_up": 0, "attended": 0,
+                                          "missed": 0})
+        row["signed_up"] += 1
+        row["attended"] += 1 if checked_in else 0
+        row["missed"] += 1 if not checked_in and ends_at <= now else 0
+    return sorted(people.values(), key=lambda row: (-row["missed"], row["name"]))
+
+
 def month_bounds(day: date) -> tuple[date, date]:
     start = day.replace(day=1)
     end = (start + timedelta(days=32)).replace(day=1)

@@ -514,7 +514,9 @@ def stats():
     start, end = services.month_bounds(month)
     figures = services.month_stats(current_user.community_id, start, end, now(), alley_ids)
     biggest = max([*figures["findings_by_category"].values(), 1])
+    members = services.member_attendance(current_user.community_id, start, end, now(), alley_ids)
     return render_template("alleys/stats.html", stats=figures, scope=scope, month=month, biggest=biggest,
+                           members=members,
                            categories=CATEGORY_LABELS, alleys=services.alleys_of(current_user.community_id),
                            branches=services.branches_of(current_user.community_id),
                            alley_id=_int_arg("alley"), branch_id=_int_arg("branch"))

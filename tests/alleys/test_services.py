@@ -597,6 +597,8 @@ def test_month_stats_on_known_data(place):
     assert stats["median_minutes_to_accept"] == 12.5  # 5, 10, 15, 20
     assert stats["p90_minutes_to_accept"] == 20
     assert stats["overdue_cases"] == 1  # the unaccepted one, past its 30 minutes
+    members = services.member_attendance(place.community.id, date(2026, 12, 1), date(2027, 1, 1), later)
+    assert members == [{"user_id": place.patroller.id, "name": "何春生", "signed_up": 2, "attended": 1, "missed": 1}]
     only_other = services.month_stats(place.community.id, date(2026, 12, 1), date(2027, 1, 1), later,
                                       alley_ids=[place.other_alley.id])
     assert only_other["findings_total"] == 1 and only_other["shifts_held"] == 0
