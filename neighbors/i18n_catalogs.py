@@ -109,11 +109,27 @@ def missing() -> list[str]:
     return problems
 
 
+def conflicts() -> list[str]:
+    """Catalogues share one gettext domain, so one msgid must mean the same everywhere."""
+    seen: dict[str, tuple[str, Path]] = {}
+    problems = []
+    for folder in catalogues():
+        for message in load(folder, "zh"):
+            if not message.id or not isinstance(message.id, str) or not message.string:
+                continue
+            key = (message.context or "") + "\x04" + message.id
+            if key in seen and seen[key][0] != message.string:
+                problems.append(f"{message.id!r}: {seen[key][0]!r} in {seen[key][1].relative_to(ROOT)}, "
+                                f"{message.string!r} in {folder.relative_to(ROOT)}")
+            seen.setdefault(key, (message.string, folder))
+    return problems
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "update":
         update(sys.argv[2] if len(sys.argv) > 2 else None)
-    problems = missing()
+    problems = missing() + conflicts()
     for line in problems:
         print(line)
     if command == "check" and problems:

@@ -1,10 +1,14 @@
 """Chinese first, English second: the switch, Accept-Language, and complete catalogues."""
-from neighbors.i18n_catalogs import missing
+from neighbors.i18n_catalogs import conflicts, missing
 from tests.factories import make_user
 
 
 def test_every_message_is_translated_in_both_catalogues():
     assert missing() == []
+
+
+def test_one_english_message_has_one_chinese_translation_across_modules():
+    assert conflicts() == []
 
 
 def test_chinese_by_default(client):
