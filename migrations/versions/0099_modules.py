@@ -1,10 +1,10 @@
 """join the module branches into one head
 
 Revision ID: 0099_modules
-Revises: 0002_kitchen, 0003_mutualaid, 0004_alleys, 0005_staff
+Revises: 0002_kitchen, 0003_mutualaid, 0004_alleys
 """
 revision = "0099_modules"
-down_revision = ("0002_kitchen", "0003_mutualaid", "0004_alleys", "0005_staff")
+down_revision = ("0002_kitchen", "0003_mutualaid", "0004_alleys")
 branch_labels = None
 depends_on = None
 
