@@ -217,6 +217,8 @@ def order_again(order_id: int):
     except DomainError as error:
         db.session.rollback()
         _refused(error)
+        if isinstance(error, NotAllowed):  # e.g. the operator, who sees the order but does not act for its resident
+            abort(403)
         flash(error.message, "error")
         return redirect(url_for("kitchen.orders"), 303)
     flash(_("Your order is placed."), "success")
@@ -281,6 +283,14 @@ def acknowledge_feedback(feedback_id: int):
 
 # --- standing orders and profiles --------------------------------------------------------
 
+def _own_standing(standing_id: int) -> StandingOrder:
+    """Another resident's standing order looks like nothing is there, as their orders do."""
+    standing = _load(StandingOrder, standing_id)
+    if not accounts.can_act_for(current_user, standing.resident):
+        abort(404)
+    return standing
+
+
 def _standing_page(form: StandingOrderForm | None = None, status: int = 200):
     if form is None:
         form = StandingOrderForm()
@@ -322,7 +332,7 @@ def create_standing():
 @bp.post("/standing/<int:standing_id>/pause")
 @login_required
 def pause_standing(standing_id: int):
-    standing = _load(StandingOrder, standing_id)
+    standing = _own_standing(standing_id)
     form = PauseForm()
     try:
         if not form.validate_on_submit():
@@ -339,7 +349,7 @@ def pause_standing(standing_id: int):
 @bp.post("/standing/<int:standing_id>/end")
 @login_required
 def end_standing(standing_id: int):
-    standing = _load(StandingOrder, standing_id)
+    standing = _own_standing(standing_id)
     try:
         if not EmptyForm().validate_on_submit():
             abort(400)

@@ -161,7 +161,7 @@ def sign_in(client, user: User | None) -> None:
     if user is None:
         return
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()  # "id.epoch": a password change or logout ends it
         session["_fresh"] = True
 
 
