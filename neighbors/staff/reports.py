@@ -195,7 +195,7 @@ KITCHEN = [
     ("portions_served", N_("Portions served"), "count"),
     ("paid_fen", N_("Paid by residents"), "yuan"),
     ("subsidy_fen", N_("Subsidy owed by the community"), "yuan"),
-    ("no_shows", N_("No-shows"), "count"),
+    ("no_shows", N_("Meals not collected"), "count"),
     ("cancellations", N_("Cancellations"), "count"),
 ]
 KITCHEN_FIGURES = [code for code, _label, _kind in KITCHEN]
