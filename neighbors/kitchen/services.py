@@ -719,7 +719,9 @@ def place_order(actor: User, meal_id: int, for_user: User, quantity: int, fulfil
         return existing
     if not accounts.can_act_for(actor, for_user):
         raise NotAllowed(N_("You cannot act for this person."), field="for_user")
-    meal = _get(Meal, meal_id, for_user.community_id)
+    meal = _get(Meal, meal_id)
+    if meal.community_id != for_user.community_id:
+        raise NotAllowed(N_("Meals are for residents of the kitchen's own community."))
     try:
         order = _place(actor, meal, for_user, quantity, fulfilment, address, note, submission_key, now)
     except DomainError:

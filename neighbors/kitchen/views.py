@@ -21,7 +21,7 @@ from .forms import (
     KitchenForm, MealForm, OrderAgainForm, OrderForm, PauseForm, ProfileForm, ReasonForm, SafeForm, SettingsForm,
     StandingOrderForm, TierForm, WelfareStatusForm, FULFILMENT_CHOICES, SLOT_CHOICES,
 )
-from .models import Feedback, Kitchen, Meal, MealOrder, OrderStatus, StandingOrder, WelfareCheck
+from .models import Feedback, Kitchen, Meal, MealOrder, OrderStatus, StandingOrder, SubsidyTier, WelfareCheck
 
 bp = Blueprint("kitchen", __name__, url_prefix="/kitchen")
 
@@ -826,10 +826,11 @@ def add_tier():
 @bp.post("/manage/settings/tiers/<int:tier_id>/delete")
 @role_required("staff")
 def remove_tier(tier_id: int):
+    tier = _load(SubsidyTier, tier_id)
     try:
         if not EmptyForm().validate_on_submit():
             abort(400)
-        services.remove_tier(current_user, current_user.community_id, tier_id, utcnow())
+        services.remove_tier(current_user, tier.community_id, tier.id, utcnow())
         flash(_("Tier removed."), "success")
     except DomainError as error:
         db.session.rollback()
