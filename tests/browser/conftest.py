@@ -3,10 +3,16 @@
 Every test gets a phone-sized page that records console errors and failed requests; the
 test fails if any happened. `shot(page, name)` writes a screenshot for people to look at.
 """
+import contextlib
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -74,9 +80,53 @@ def problems(page):
 
 
 @pytest.fixture
-def server(live_server, problems):
-    """The running app; using it also checks the page for console errors and failed requests."""
-    return live_server
+def server(app, browser_server, problems):
+    """The running app; using it also checks the page for console errors and failed requests.
+
+    One gunicorn serves the whole browser suite (starting one per test cost ~10 s each on two
+    cores); `app` still empties the tables before every test, so each test starts from nothing.
+    """
+    return browser_server
+
+
+@pytest.fixture(scope="session")
+def browser_server(_schema, database_url, upload_dir):
+    from tests.conftest import LiveServer
+
+    with serve(database_url, upload_dir) as (url, process):
+        yield LiveServer(url, process)
+
+
+@contextlib.contextmanager
+def serve(database_url: str, upload_dir, workers: int = 2):
+    """gunicorn on a free port, ready when a worker has answered (workers boot after the port opens)."""
+    from tests.conftest import ROOT, free_port
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+           "NEIGHBORS_ENV": "testing", "NEIGHBORS_UPLOAD_DIR": str(upload_dir), "RATELIMIT_ENABLED": "false"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4",
+         "--log-level", "warning", "neighbors:create_app()"], cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(url + "/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def shot(page, name: str) -> Path:
@@ -100,7 +150,7 @@ SURVEYS: list = []
 
 
 @pytest.fixture(scope="session")
-def survey(_schema, database_url, upload_dir, browser, browser_context_args):
+def survey(_schema, database_url, upload_dir, browser, browser_context_args, browser_server):
     """One crawl of the demo site (tests/browser/survey.py), shared by the axe and elder-mode tests."""
     from neighbors import create_app
     from neighbors.extensions import db
@@ -110,7 +160,7 @@ def survey(_schema, database_url, upload_dir, browser, browser_context_args):
     app = create_app(_test_config(database_url, upload_dir))
     with app.app_context():
         try:
-            result = site_survey.run(app, browser, database_url, upload_dir, browser_context_args)
+            result = site_survey.run(app, browser, browser_server.url, browser_context_args)
         finally:
             db.session.remove()
             db.engine.dispose()

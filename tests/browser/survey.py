@@ -10,10 +10,8 @@ crawl instead of making two.
 import contextlib
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import requests
@@ -148,38 +146,6 @@ class Survey:
             self.seconds[step] = self.seconds.get(step, 0.0) + time.monotonic() - start
 
 
-# --- a server of its own, with the demo data ----------------------------------------------
-
-@contextlib.contextmanager
-def serve(database_url: str, upload_dir) -> str:
-    """gunicorn on a free port for the whole survey (the live_server fixture is per test)."""
-    from tests.conftest import ROOT, free_port
-
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-           "NEIGHBORS_ENV": "testing", "NEIGHBORS_UPLOAD_DIR": str(upload_dir), "RATELIMIT_ENABLED": "false"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-         "--log-level", "warning", "neighbors:create_app()"], cwd=ROOT, env=env)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 # --- which pages, as whom ------------------------------------------------------------------
 
 def logged_in_session(base_url: str, phone: str | None) -> requests.Session:
@@ -246,8 +212,8 @@ def candidate_values(rule, community_id: int, metadata) -> tuple[list[dict], str
                     query = query.where(table.c[parent] == value)
             if table.name == "users":
                 query = query.order_by(table.c.phone.is_(None), table.c.id)
-            else:
-                query = query.order_by(table.c[column])
+            else:  # the newest row: an upcoming meal, a current order, a fresh case
+                query = query.order_by(table.c[column].desc())
             values = _scalars(query, ROWS_TRIED if not combo else 3)
             grown += [{**combo, name: value} for value in values]
         combos = grown[:ROWS_TRIED]
@@ -268,44 +234,47 @@ def is_full_page(response) -> bool:
 
 
 def plan(app, base_url: str) -> Survey:
-    """Find, for each GET rule, a login and parameters that open it as a full HTML page."""
+    """Find, for each GET rule, a login and parameters that open it as a full HTML page.
+
+    The candidates come from the database here; the HTTP probes then run a few rules at a time.
+    """
     from neighbors.extensions import db
     from neighbors.models import User
-
-    survey = Survey()
-    sessions: dict[str | None, requests.Session] = {}
-
-    def http(phone):
-        if phone not in sessions:
-            sessions[phone] = logged_in_session(base_url, phone)
-        return sessions[phone]
 
     community_of = dict(db.session.execute(sa.select(User.phone, User.community_id)
                                            .where(User.phone.in_(ALL_LOGINS))).all())
     rules = sorted((rule for rule in app.url_map.iter_rules()
                     if "GET" in rule.methods and rule.endpoint not in NOT_PAGES), key=lambda r: r.rule)
-    for rule in rules:
-        seen: list[str] = []
-        chosen = None
+    tries: dict[int, list] = {}  # rule's index -> [(phone, path) or (False, why there is no row)], best first
+    for index, rule in enumerate(rules):
+        tries[index] = []
         for phone in logins_for(rule.rule):
-            community_id = community_of.get(phone) if phone else community_of[ELDER]
-            combos, why_none = candidate_values(rule, community_id, db.metadata)
-            if why_none:
-                seen.append(why_none)
+            combos, why_none = candidate_values(rule, community_of[phone or ELDER], db.metadata)
+            tries[index] += [(phone, _build_path(rule, values)) for values in combos] or [(False, why_none)]
+    phones = sorted({phone for attempts in tries.values() for phone, _ in attempts if phone is not False},
+                    key=lambda phone: phone or "")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sessions = dict(zip(phones, pool.map(lambda phone: logged_in_session(base_url, phone), phones)))
+
+    def probe(index: int) -> tuple[Target | None, list[str]]:
+        rule, seen = rules[index], []
+        for phone, path in tries[index]:
+            if phone is False:
+                seen.append(path)
                 continue
-            for values in combos:
-                path = _build_path(rule, values)
-                response = http(phone).get(base_url + path, allow_redirects=False)
-                if is_full_page(response):
-                    chosen = Target(rule.rule, rule.endpoint, path, phone)
-                    break
-                seen.append(_what(response))
+            response = sessions[phone].get(base_url + path, allow_redirects=False)
+            if is_full_page(response):
+                return Target(rule.rule, rule.endpoint, path, phone), seen
+            seen.append(_what(response))
+        return None, seen
+
+    survey = Survey()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for rule, (chosen, seen) in zip(rules, pool.map(probe, range(len(rules)))):
             if chosen:
-                break
-        if chosen:
-            survey.targets.append(chosen)
-        else:
-            survey.not_visited.append((rule.rule, _why(seen)))
+                survey.targets.append(chosen)
+            else:
+                survey.not_visited.append((rule.rule, _why(seen)))
     for label, path, phone, status in EXTRA_PAGES:
         survey.targets.append(Target(label, label, path, phone, status))
     for phone, session in sessions.items():
@@ -391,8 +360,8 @@ def _slug(target: Target) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", target.endpoint.lower()).strip("-")
 
 
-def run(app, browser, database_url: str, upload_dir, context_args: dict) -> Survey:
-    """Empty the database, load the demo data, serve it, plan and crawl."""
+def run(app, browser, base_url: str, context_args: dict) -> Survey:
+    """Empty the database, load the demo data, plan and crawl (on the suite's running server)."""
     from neighbors import demo
     from neighbors.extensions import db
     from tests.conftest import empty_all_tables
@@ -402,9 +371,8 @@ def run(app, browser, database_url: str, upload_dir, context_args: dict) -> Surv
     demo.build()
     db.session.commit()
     demo_seconds = time.monotonic() - started
-    with serve(database_url, upload_dir) as base_url:
-        started = time.monotonic()
-        survey = plan(app, base_url)
-        survey.seconds = {"demo data": demo_seconds, "plan": time.monotonic() - started}
-        crawl(browser, base_url, survey, context_args)
+    started = time.monotonic()
+    survey = plan(app, base_url)
+    survey.seconds = {"demo data": demo_seconds, "plan": time.monotonic() - started}
+    crawl(browser, base_url, survey, context_args)
     return survey

@@ -22,9 +22,9 @@ def remaining(page) -> int:
     return int(page.locator("[data-testid=remaining]").inner_text())
 
 
-def test_a_resident_orders_and_cancels_a_meal_without_javascript(plain, live_server, app):
+def test_a_resident_orders_and_cancels_a_meal_without_javascript(plain, browser_server, app):
     place = kitchen_place(capacity=20)
-    url = live_server.url
+    url = browser_server.url
     page = plain.new_page()
     log_in(page, url, place.resident)
     page.goto(url + "/kitchen/")
@@ -53,9 +53,9 @@ def test_a_resident_orders_and_cancels_a_meal_without_javascript(plain, live_ser
     shot(page, "nojs-kitchen-4-ordered-again")
 
 
-def test_a_daughter_asks_for_a_plumber_and_credits_move_without_javascript(plain, live_server, app):
+def test_a_daughter_asks_for_a_plumber_and_credits_move_without_javascript(plain, browser_server, app):
     place = aid_place()
-    url = live_server.url
+    url = browser_server.url
     daughter = plain.new_page()
     log_in(daughter, url, place.daughter)
     daughter.goto(url + "/aid/requests/new")
@@ -96,10 +96,10 @@ def test_a_daughter_asks_for_a_plumber_and_credits_move_without_javascript(plain
     assert daughter.locator("[data-testid=balance]").get_attribute("data-minutes") is not None
 
 
-def test_a_patroller_reports_a_problem_that_is_fixed_and_verified_without_javascript(plain, live_server, app,
+def test_a_patroller_reports_a_problem_that_is_fixed_and_verified_without_javascript(plain, browser_server, app,
                                                                                       tmp_path):
     place = alley_place()
-    url = live_server.url
+    url = browser_server.url
     patroller = plain.new_page()
     log_in(patroller, url, place.patroller)
     patroller.goto(url + "/alleys/findings/new")
