@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
+    from sqlalchemy.orm import joinedload
 
     from .models import User
 
@@ -71,7 +72,8 @@ def _register_login(app: Flask) -> None:
     def load_user(session_id: str):
         user_id, _, epoch = (session_id or "").partition(".")
         try:
-            user = db.session.get(User, int(user_id))
+            # the grants come in the same statement: every page asks for the reader's roles
+            user = db.session.get(User, int(user_id), options=[joinedload(User.role_grants)])
         except (TypeError, ValueError):
             return None
         if user is None or str(user.session_epoch or 0) != epoch:

@@ -38,7 +38,7 @@ def _key(text: str) -> str:
 def mutual_aid(ctx: demo.DemoContext) -> None:
     db.session.commit()
     for community in ctx.communities.values():
-        services.skill_list(community.id, ctx.now)
+        services.seed_skills(community.id, ctx.now)
     for phone, (skills, intro, windows) in VOLUNTEERS.items():
         volunteer = ctx.users[phone]
         if services.profile_of(volunteer.community_id, volunteer.id) is None:

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import accounts, audit, tick, uploads
 from ..clock import local_to_utc, to_local
@@ -108,18 +109,42 @@ def _seed_skills(community_id: int, now: datetime) -> None:
 
 
 def skill_list(community_id: int, now: datetime, include_retired: bool = False) -> list[Skill]:
-    """The community's skills, seeding the usual list the first time it is asked for."""
+    """The community's skills. Read-only: before the usual list is stored (by the first change that needs it),
+    its skills are shown as unsaved rows without an id, exactly as seeding would add them."""
     seeded = db.session.scalar(sa.select(AidSettings.skills_seeded).where(AidSettings.community_id == community_id))
+    skills = list(db.session.scalars(sa.select(Skill).where(Skill.community_id == community_id)))
     if not seeded:
-        try:
-            _seed_skills(community_id, now)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-    query = sa.select(Skill).where(Skill.community_id == community_id)
+        known = {skill.name for skill in skills}
+        skills += [Skill(community_id=community_id, name=name, active=True, position=position)
+                   for position, name in enumerate(DEFAULT_SKILLS) if name not in known]
     if not include_retired:
-        query = query.where(Skill.active.is_(True))
-    return list(db.session.scalars(query.order_by(Skill.position, Skill.id)))
+        skills = [skill for skill in skills if skill.active]
+    return sorted(skills, key=lambda skill: (skill.position, skill.id is None, skill.id or 0))
+
+
+def skill_key(skill: Skill) -> str:
+    """The form value of a skill: its id, or its name while the usual list is not stored yet."""
+    return str(skill.id) if skill.id is not None else skill.name
+
+
+def _ensure_skills(community_id: int, now: datetime) -> None:
+    """Store the usual list before a change refers to it (its own commit: two first requests may race)."""
+    seeded = db.session.scalar(sa.select(AidSettings.skills_seeded).where(AidSettings.community_id == community_id))
+    if seeded:
+        return
+    try:
+        begin_write()
+        _seed_skills(community_id, now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+@service
+def seed_skills(community_id: int, now: datetime) -> None:
+    """Store a community's usual skill list (demo data; otherwise the first change that needs it does)."""
+    begin_write()
+    _seed_skills(community_id, now)
 
 
 def _skill(community_id: int, value, field: str = "skill") -> Skill:
@@ -148,6 +173,7 @@ def update_settings(actor: User, community_id: int, *, starting_grant_hours: int
     if not 50 <= pool_paid_age <= 120:
         raise InvalidInput(N_("The age must be between 50 and 120."), field="pool_paid_age")
     begin_write()
+    _seed_skills(community_id, now)  # a staff settings save stores the usual skill list too
     row = _settings_row(community_id, now)
     before = {"starting_grant_minutes": row.starting_grant_minutes, "floor_minutes": row.floor_minutes,
               "ceiling_minutes": row.ceiling_minutes, "pool_paid_age": row.pool_paid_age}
@@ -228,6 +254,7 @@ def save_profile(actor: User, *, skill_ids: list, windows: list, intro: str, now
         raise InvalidInput(N_("The introduction can have at most 300 characters."), field="intro")
     if not skill_ids:
         raise InvalidInput(N_("Choose at least one skill."), field="skills")
+    _ensure_skills(actor.community_id, now)
     skills = [_skill(actor.community_id, value, field="skills") for value in skill_ids]
     slots = _parse_windows(windows)
     begin_write()
@@ -296,41 +323,57 @@ def volunteers(community_id: int) -> list[tuple[User, VolunteerProfile | None, R
 NEEDS_ATTENTION_PROBLEMS = 3
 
 
-def trust_record(community_id: int, user_id: int) -> dict:
-    """Plain numbers from confirmed work and recorded problems; never a hidden score."""
-    done = db.session.execute(
-        sa.select(sa.func.count(HelpRequest.id), sa.func.coalesce(sa.func.sum(HelpRequest.confirmed_minutes), 0),
-                  sa.func.avg(HelpRequest.rating), sa.func.count(HelpRequest.rating))
-        .where(HelpRequest.community_id == community_id, HelpRequest.volunteer_id == user_id,
-               HelpRequest.status == Status.CONFIRMED)
-    ).one()
-    problems = dict(db.session.execute(
-        sa.select(RequestEvent.action, sa.func.count(RequestEvent.id))
-        .where(RequestEvent.community_id == community_id, RequestEvent.volunteer_id == user_id,
-               RequestEvent.action.in_(["decline", "no_show", "resolve_change", "resolve_void"]))
-        .group_by(RequestEvent.action)
-    ).all())
-    load = db.session.scalar(
-        sa.select(sa.func.count(HelpRequest.id)).where(
-            HelpRequest.community_id == community_id, HelpRequest.volunteer_id == user_id,
-            HelpRequest.status.in_([Status.ACCEPTED, Status.DONE, Status.DISPUTED]))
-    ) or 0
-    average = round(float(done[2]), 1) if done[2] is not None else None
+PROBLEM_ACTIONS = ("decline", "no_show", "resolve_change", "resolve_void")
+
+
+def trust_records(community_id: int, user_ids) -> dict[int, dict]:
+    """Plain numbers from confirmed work and recorded problems, for several volunteers in two queries."""
+    ids = sorted({int(user_id) for user_id in user_ids if user_id is not None})
+    if not ids:
+        return {}
+    confirmed = HelpRequest.status == Status.CONFIRMED
+    work = {row.volunteer_id: row for row in db.session.execute(
+        sa.select(HelpRequest.volunteer_id,
+                  sa.func.count(sa.case((confirmed, HelpRequest.id))).label("completed"),
+                  sa.func.coalesce(sa.func.sum(sa.case((confirmed, HelpRequest.confirmed_minutes))), 0).label("minutes"),
+                  sa.func.avg(sa.case((confirmed, HelpRequest.rating))).label("average"),
+                  sa.func.count(sa.case((confirmed, HelpRequest.rating))).label("ratings"),
+                  sa.func.count(sa.case((HelpRequest.status.in_([Status.ACCEPTED, Status.DONE, Status.DISPUTED]),
+                                         HelpRequest.id))).label("load"))
+        .where(HelpRequest.community_id == community_id, HelpRequest.volunteer_id.in_(ids))
+        .group_by(HelpRequest.volunteer_id))}
+    problems: dict[int, dict[str, int]] = {user_id: {} for user_id in ids}
+    for volunteer_id, action, count in db.session.execute(
+            sa.select(RequestEvent.volunteer_id, RequestEvent.action, sa.func.count(RequestEvent.id))
+            .where(RequestEvent.community_id == community_id, RequestEvent.volunteer_id.in_(ids),
+                   RequestEvent.action.in_(PROBLEM_ACTIONS))
+            .group_by(RequestEvent.volunteer_id, RequestEvent.action)):
+        problems[volunteer_id][action] = count
+    return {user_id: _trust(work.get(user_id), problems[user_id]) for user_id in ids}
+
+
+def _trust(work, problems: dict[str, int]) -> dict:
+    average = round(float(work.average), 1) if work is not None and work.average is not None else None
     record = {
-        "completed": done[0],
-        "minutes": int(done[1]),
+        "completed": work.completed if work is not None else 0,
+        "minutes": int(work.minutes) if work is not None else 0,
         "average_rating": average,
-        "ratings_count": done[3],
+        "ratings_count": work.ratings if work is not None else 0,
         "declines_after_accept": problems.get("decline", 0),
         "no_shows": problems.get("no_show", 0),
         "disputes_lost": problems.get("resolve_change", 0) + problems.get("resolve_void", 0),
-        "current_load": load,
+        "current_load": work.load if work is not None else 0,
     }
     record["needs_attention"] = (
         record["declines_after_accept"] + record["no_shows"] + record["disputes_lost"] >= NEEDS_ATTENTION_PROBLEMS
         or (record["ratings_count"] >= 3 and (average or 5) < 3)
     )
     return record
+
+
+def trust_record(community_id: int, user_id: int) -> dict:
+    """Plain numbers from confirmed work and recorded problems; never a hidden score."""
+    return trust_records(community_id, [user_id])[int(user_id)]
 
 
 # --- requests: who may do what -----------------------------------------------------------
@@ -346,8 +389,11 @@ def permitted(request: HelpRequest, action: str, user: User | None) -> bool:
     if user.community_id != request.community_id and not user.is_admin:
         return False
     staff = user.is_staff_of(request.community_id)
-    requester_side = user.id == request.requester_id or user.id == request.created_by_id or (
-        accounts.can_act_for(user, request.requester))
+
+    def requester_side() -> bool:  # asked only where it matters: it may cost a query about carers
+        return user.id == request.requester_id or user.id == request.created_by_id or (
+            accounts.can_act_for(user, request.requester))
+
     match action:
         case "accept":
             return (user.is_verified_volunteer and user.id != request.requester_id
@@ -355,22 +401,22 @@ def permitted(request: HelpRequest, action: str, user: User | None) -> bool:
         case "decline" | "done":
             return user.id == request.volunteer_id
         case "no_show":
-            return (requester_side or staff) and user.id != request.volunteer_id
+            return (staff or requester_side()) and user.id != request.volunteer_id
         case "confirm" | "dispute":
-            return requester_side and user.id != request.volunteer_id
+            return user.id != request.volunteer_id and requester_side()
         case "resolve_confirm" | "resolve_change" | "resolve_void":
             return staff
         case "cancel":
-            return requester_side or staff
+            return staff or requester_side()
         case "edit" | "invite":
-            return request.status == Status.OPEN and (requester_side or staff)
+            return request.status == Status.OPEN and (staff or requester_side())
         case "decline_invite":
             return request.status == Status.OPEN and user.id == request.invited_id
         case "hide":
             return staff
         case "view":
-            return requester_side or staff or user.id in (request.volunteer_id, request.invited_id) or (
-                user.has_role(Role.VOLUNTEER) and not request.hidden)
+            return staff or user.id in (request.volunteer_id, request.invited_id) or (
+                user.has_role(Role.VOLUNTEER) and not request.hidden) or requester_side()
     return False
 
 
@@ -500,7 +546,7 @@ def create_request(actor: User, for_user_id, details: RequestDetails, now: datet
                                                                  HelpRequest.community_id == community_id))
         if earlier is not None:
             return earlier
-    skill_list(community_id, now)
+    _ensure_skills(community_id, now)
     values = _clean_details(community_id, details, now, home=requester.address)
     invited = _invitable(community_id, invited_id, requester) if invited_id else None
     offer = None
@@ -841,6 +887,7 @@ def hide_offer(actor: User, offer_id: int, reason: str, now: datetime) -> Offer:
 def create_offer(actor: User, skill, title: str, description: str, now: datetime) -> Offer:
     if not actor.is_verified_volunteer:
         raise NotAllowed(N_("Only volunteers verified by the community can post offers."))
+    _ensure_skills(actor.community_id, now)
     skill_row = _skill(actor.community_id, skill)
     title = " ".join((title or "").split())
     if len(title) < 2:
@@ -871,7 +918,8 @@ def close_offer(actor: User, offer_id: int, now: datetime) -> Offer:
 
 
 def offers(community_id: int, include_hidden: bool = False) -> list[Offer]:
-    query = sa.select(Offer).where(Offer.community_id == community_id, Offer.active.is_(True))
+    query = sa.select(Offer).where(Offer.community_id == community_id, Offer.active.is_(True)).options(
+        joinedload(Offer.skill), _person(Offer.volunteer))
     if not include_hidden:
         query = query.where(Offer.hidden_at.is_(None))
     return list(db.session.scalars(query.order_by(Offer.created_at.desc())))
@@ -887,14 +935,44 @@ def get_request(request_id: int) -> HelpRequest | None:
     return db.session.get(HelpRequest, request_id)
 
 
-def board(user: User, now: datetime) -> list[HelpRequest]:
+def _person(relationship):
+    """Load a related person in the same query; their role grants only if something asks for them."""
+    return joinedload(relationship).lazyload(User.role_grants)
+
+
+CARD = (joinedload(HelpRequest.skill), _person(HelpRequest.requester))
+
+
+def request_for_page(request_id: int) -> HelpRequest | None:
+    """A request with the people, the skill and the timeline its page shows, in two queries."""
+    return db.session.scalar(
+        sa.select(HelpRequest).where(HelpRequest.id == request_id)
+        .options(*CARD, _person(HelpRequest.created_by), _person(HelpRequest.volunteer),
+                 _person(HelpRequest.invited),
+                 selectinload(HelpRequest.history).options(_person(RequestEvent.actor)))
+    )
+
+
+def skill_ids_of(community_id: int, user_id: int) -> set[int] | None:
+    """The skills a volunteer offers, or None when they have no volunteer profile (one query)."""
+    rows = db.session.execute(
+        sa.select(VolunteerProfile.id, VolunteerSkill.skill_id)
+        .outerjoin(VolunteerSkill, VolunteerSkill.profile_id == VolunteerProfile.id)
+        .where(VolunteerProfile.community_id == community_id, VolunteerProfile.user_id == user_id)
+    ).all()
+    if not rows:
+        return None
+    return {skill_id for _profile_id, skill_id in rows if skill_id is not None}
+
+
+def board(user: User, now: datetime, skill_ids: set[int] | None = None) -> list[HelpRequest]:
     """Open requests of the user's community: their skills first, then the most urgent, then the oldest."""
     requests = db.session.scalars(
         sa.select(HelpRequest).where(HelpRequest.community_id == user.community_id,
                                      HelpRequest.status == Status.OPEN, HelpRequest.hidden_at.is_(None))
+        .options(*CARD)
     ).all()
-    profile = profile_of(user.community_id, user.id)
-    mine = {skill.id for skill in profile.skills} if profile else set()
+    mine = skill_ids if skill_ids is not None else (skill_ids_of(user.community_id, user.id) or set())
     far = now + timedelta(days=3650)
 
     def order(request: HelpRequest):
@@ -904,14 +982,14 @@ def board(user: User, now: datetime) -> list[HelpRequest]:
     return sorted(requests, key=order)
 
 
-def requests_for(user: User) -> list[HelpRequest]:
-    """Requests the user made, made for them, or made for the people they care for."""
-    people = [person.id for person in accounts.people_i_can_act_for(user)]
+def requests_for(user: User, people: list[User] | None = None) -> list[HelpRequest]:
+    """Requests the user made, made for them, or made for the people they care for (`people`, if known)."""
+    ids = [person.id for person in (people if people is not None else accounts.people_i_can_act_for(user))]
     return list(db.session.scalars(
         sa.select(HelpRequest).where(HelpRequest.community_id == user.community_id,
-                                     sa.or_(HelpRequest.requester_id.in_(people),
+                                     sa.or_(HelpRequest.requester_id.in_(ids),
                                             HelpRequest.created_by_id == user.id))
-        .order_by(HelpRequest.created_at.desc()).limit(50)
+        .options(*CARD).order_by(HelpRequest.created_at.desc()).limit(50)
     ))
 
 
@@ -923,7 +1001,7 @@ def work_of(user: User) -> list[HelpRequest]:
             sa.or_(sa.and_(HelpRequest.volunteer_id == user.id,
                            HelpRequest.status.in_([Status.ACCEPTED, Status.DONE, Status.DISPUTED])),
                    sa.and_(HelpRequest.invited_id == user.id, HelpRequest.status == Status.OPEN)))
-        .order_by(HelpRequest.created_at)
+        .options(*CARD).order_by(HelpRequest.created_at)
     ))
 
 
@@ -931,7 +1009,7 @@ def all_requests(community_id: int, status: str | None = None) -> list[HelpReque
     query = sa.select(HelpRequest).where(HelpRequest.community_id == community_id)
     if status:
         query = query.where(HelpRequest.status == status)
-    return list(db.session.scalars(query.order_by(HelpRequest.created_at.desc()).limit(200)))
+    return list(db.session.scalars(query.options(*CARD).order_by(HelpRequest.created_at.desc()).limit(200)))
 
 
 def _available_for(profile: VolunteerProfile | None, request: HelpRequest, now: datetime) -> bool:
@@ -947,10 +1025,11 @@ def _available_for(profile: VolunteerProfile | None, request: HelpRequest, now: 
 def suggestions(request: HelpRequest, now: datetime, limit: int = 3) -> list[dict]:
     """Up to three verified volunteers: skill first, then free at that time, then record, then least busy."""
     candidates = []
-    for user, profile, grant in volunteers(request.community_id):
-        if grant.verified_at is None or user.id == request.requester_id:
-            continue
-        trust = trust_record(request.community_id, user.id)
+    eligible = [(user, profile) for user, profile, grant in volunteers(request.community_id)
+                if grant.verified_at is not None and user.id != request.requester_id]
+    records = trust_records(request.community_id, [user.id for user, _profile in eligible])
+    for user, profile in eligible:
+        trust = records[user.id]
         has_skill = bool(profile and profile.has_skill(request.skill_id))
         available = _available_for(profile, request, now)
         problems = trust["declines_after_accept"] + trust["no_shows"] + trust["disputes_lost"]
@@ -1089,6 +1168,30 @@ def balance_minutes(community_id: int, user_id: int) -> int:
     value = db.session.scalar(sa.select(CreditAccount.balance_minutes).where(
         CreditAccount.community_id == community_id, CreditAccount.user_id == user_id))
     return int(value or 0)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What a member has. Without an account yet, the starting grant they will get on first use (`pending_grant`,
+    already counted in `minutes`): reading a balance never opens an account."""
+
+    minutes: int
+    pending_grant: int = 0
+
+
+def balances(community_id: int, user_ids) -> dict[int, Balance]:
+    """The balances of several members in one query, read-only."""
+    ids = sorted({int(user_id) for user_id in user_ids})
+    found = dict(db.session.execute(
+        sa.select(CreditAccount.user_id, CreditAccount.balance_minutes)
+        .where(CreditAccount.community_id == community_id, CreditAccount.user_id.in_(ids))
+    ).all()) if ids else {}
+    pending = 0
+    if len(found) < len(ids):
+        settings = rules(community_id)
+        pending = max(0, min(settings.starting_grant_minutes, settings.ceiling_minutes))
+    return {user_id: Balance(int(found[user_id])) if user_id in found else Balance(pending, pending)
+            for user_id in ids}
 
 
 @service
@@ -1299,12 +1402,14 @@ def ledger_totals(community_id: int) -> dict:
 
 def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     items = []
-    for user, _profile, grant in volunteers(community_id):
+    listed = volunteers(community_id)
+    records = trust_records(community_id, [user.id for user, _profile, grant in listed if grant.verified_at])
+    for user, _profile, grant in listed:
         if grant.verified_at is None:
             items.append(QueueItem(kind="mutualaid.verify", title=N_("Volunteer %(name)s is waiting to be verified"),
                                    since=grant.granted_at, url="/aid/manage/volunteers",
                                    action=N_("Verify"), params={"name": user.name}))
-        elif trust_record(community_id, user.id)["needs_attention"]:
+        elif records[user.id]["needs_attention"]:
             items.append(QueueItem(kind="mutualaid.record", title=N_("The record of volunteer %(name)s needs a look"),
                                    since=grant.verified_at, url=f"/aid/volunteers/{user.id}",
                                    params={"name": user.name}))

@@ -88,14 +88,16 @@ def board():
     now = utcnow()
     is_volunteer = current_user.has_role(Role.VOLUNTEER)
     staff = current_user.is_staff_of(current_user.community_id)
-    open_requests = services.board(current_user, now) if (is_volunteer or staff) else []
-    profile = services.profile_of(current_user.community_id, current_user.id)
+    skill_ids = services.skill_ids_of(current_user.community_id, current_user.id)
+    my_skills = skill_ids or set()
+    open_requests = services.board(current_user, now, skill_ids=my_skills) if (is_volunteer or staff) else []
+    people = accounts.people_i_can_act_for(current_user)
+    held = services.balances(current_user.community_id, [current_user.id])[current_user.id]
     return render_template(
-        "mutualaid/board.html", open_requests=open_requests, my_requests=services.requests_for(current_user),
+        "mutualaid/board.html", open_requests=open_requests, my_requests=services.requests_for(current_user, people),
         my_work=services.work_of(current_user) if is_volunteer else [], offers=services.offers(current_user.community_id),
-        profile=profile, my_skills={s.id for s in profile.skills} if profile else set(), is_volunteer=is_volunteer,
-        staff=staff, balance=services.balance_minutes(current_user.community_id, current_user.id),
-        cared=[p for p in accounts.people_i_can_act_for(current_user) if p.id != current_user.id],
+        profile=skill_ids is not None, my_skills=my_skills, is_volunteer=is_volunteer,
+        staff=staff, balance=held.minutes, cared=[p for p in people if p.id != current_user.id],
     )
 
 
@@ -115,7 +117,7 @@ def _people_to_act_for() -> list[User]:
 
 def _request_form(form: RequestForm) -> RequestForm:
     now = utcnow()
-    form.skill.choices = [("", _("Choose…"))] + [(str(s.id), s.name) for s in
+    form.skill.choices = [("", _("Choose…"))] + [(services.skill_key(s), s.name) for s in
                                                  services.skill_list(current_user.community_id, now)]
     form.for_user.choices = acting_for_choices(current_user, _people_to_act_for())
     return form
@@ -174,7 +176,7 @@ def new_request():
 
 
 def _load(request_id: int):
-    help_request = services.get_request(request_id)
+    help_request = services.request_for_page(request_id)
     if help_request is None:
         abort(404)
     require_community(help_request.community_id)
@@ -268,10 +270,10 @@ def _act(request_id: int, form_name: str, form, call, success: str, trigger: str
     except DomainError as error:
         show_error(form, error)
         db.session.expire_all()
-        return _render_request(services.get_request(request_id), error.status, **{form_name: form})
+        return _render_request(services.request_for_page(request_id), error.status, **{form_name: form})
     flash(success, "success")
     if _targeted():
-        response = make_response(_render_request(services.get_request(request_id))[0])
+        response = make_response(_render_request(services.request_for_page(request_id))[0])
         if trigger:
             response.headers["HX-Trigger"] = trigger
         return response
@@ -371,7 +373,8 @@ def hide_request(request_id: int):
 # --- volunteers and offers -------------------------------------------------------------
 
 def _profile_form(form: ProfileForm) -> ProfileForm:
-    form.skills.choices = [(str(s.id), s.name) for s in services.skill_list(current_user.community_id, utcnow())]
+    form.skills.choices = [(services.skill_key(s), s.name)
+                           for s in services.skill_list(current_user.community_id, utcnow())]
     form.availability.choices = [(f"{day}-{part}", f"{WEEKDAY_NAMES[day]} {label}")
                                  for day in range(7) for part, (_s, _e, label) in DAY_PARTS.items()]
     return form
@@ -429,7 +432,7 @@ def volunteer_page(user_id: int):
 @login_required
 def new_offer():
     form = OfferForm()
-    form.skill.choices = [("", _("Choose…"))] + [(str(s.id), s.name) for s in
+    form.skill.choices = [("", _("Choose…"))] + [(services.skill_key(s), s.name) for s in
                                                  services.skill_list(current_user.community_id, utcnow())]
     status = 200
     if request.method == "POST":
@@ -482,15 +485,14 @@ def _gift_form(form: GiftForm) -> GiftForm:
 
 def _credits_page(form: GiftForm, status: int = 200):
     community_id = current_user.community_id
-    services.open_account(current_user, utcnow())
     cared = [p for p in accounts.people_i_can_act_for(current_user) if p.id != current_user.id]
     staff = current_user.is_staff_of(community_id)
+    held = services.balances(community_id, [current_user.id, *(p.id for p in cared)])
     return render_template(
         "mutualaid/credits.html", form=form,
-        balance=services.balance_minutes(community_id, current_user.id),
+        balance=held[current_user.id].minutes, pending_grant=held[current_user.id].pending_grant,
         entries=services.statement(community_id, current_user.id),
-        cared=[(p, services.balance_minutes(community_id, p.id), services.statement(community_id, p.id, 5))
-               for p in cared],
+        cared=[(p, held[p.id], services.statement(community_id, p.id, 5)) for p in cared],
         rules=services.rules(community_id), staff=staff,
         totals=services.ledger_totals(community_id) if staff else None,
     ), status
@@ -500,8 +502,8 @@ def _credits_page(form: GiftForm, status: int = 200):
 @login_required
 def credits():
     if _targeted() and request.args.get("part") == "balance":
-        return render_template("mutualaid/_balance.html",
-                               balance=services.balance_minutes(current_user.community_id, current_user.id))
+        held = services.balances(current_user.community_id, [current_user.id])[current_user.id]
+        return render_template("mutualaid/_balance.html", balance=held.minutes, pending_grant=held.pending_grant)
     return _credits_page(_gift_form(GiftForm()))
 
 
@@ -557,8 +559,9 @@ def hide_offer(offer_id: int):
 def manage_volunteers():
     _staff_required()
     community_id = current_user.community_id
-    rows = [(user, profile, grant, services.trust_record(community_id, user.id))
-            for user, profile, grant in services.volunteers(community_id)]
+    listed = services.volunteers(community_id)
+    records = services.trust_records(community_id, [user.id for user, _profile, _grant in listed])
+    rows = [(user, profile, grant, records[user.id]) for user, profile, grant in listed]
     return render_template("mutualaid/manage_volunteers.html", rows=rows, form=EmptyForm())
 
 
