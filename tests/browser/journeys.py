@@ -126,10 +126,9 @@ def aid_place() -> AidPlace:
 
     now = utcnow()
     community = make_community("镇海社区")
-    skills = {skill.name: skill for skill in services.skill_list(community.id, now)}
     volunteer = person(community, "volunteer", name="黄建国", party_member=True, verified=True,
                        birth_date=date(1965, 4, 1), building="镇海路8号", unit="1单元101室")
-    services.save_profile(volunteer, skill_ids=[skills["水电维修"].id], intro="退休电工",
+    services.save_profile(volunteer, skill_ids=["水电维修"], intro="退休电工",  # a skill by name or id
                           windows=[(day, time(8), time(18)) for day in range(7)], now=now)
     mother = make_user(community, name="郑长华", phone=None, password=None, birth_date=date(1941, 3, 2))
     daughter = person(community, name="王美玲", birth_date=date(1968, 11, 20))

@@ -178,15 +178,13 @@ def table_for(argument: str, blueprint: str | None, metadata) -> tuple[sa.Table,
     tables = list(metadata.tables.values())
     if argument.endswith("_id"):
         stem = argument[:-3]
-        for table in tables:
-            name = table.name
-            if name == stem + "s" or (name.startswith(prefix) and (name == prefix + stem + "s"
-                                                                     or name.endswith("_" + stem + "s"))):
-                if prefix and not name.startswith(prefix) and any(
-                        t.name.startswith(prefix) and t.name.endswith("_" + stem + "s") for t in tables):
-                    continue
-                return table, "id"
-        return None
+        plurals = (stem + "s", stem + "es")  # meals, branches
+        exact = [t for t in tables if prefix and t.name in {prefix + plural for plural in plurals}]
+        in_module = [t for t in tables if prefix and t.name.startswith(prefix)
+                     and t.name.endswith(tuple("_" + plural for plural in plurals))]  # alleys_finding_photos
+        shared = [t for t in tables if t.name in plurals]  # users
+        found = exact or in_module or shared
+        return (found[0], "id") if found else None
     for table in tables:
         if table.name.startswith(prefix or "\0") and argument in table.columns:
             return table, argument
