@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 import icalendar
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import accounts, audit, tick
 from ..clock import local_to_utc, local_today, to_local, utcnow
@@ -153,9 +154,25 @@ def get_shift(community_id: int, shift_id: int) -> PatrolShift:
     return shift
 
 
-def get_finding(community_id: int, finding_id: int) -> Finding:
-    finding = db.session.scalar(
-        sa.select(Finding).where(Finding.id == finding_id, Finding.community_id == community_id))
+def _person(relationship):
+    """Load a related person in the same query; their role grants only if something asks for them."""
+    return joinedload(relationship).lazyload(User.role_grants)
+
+
+# what a list of shifts shows: the alley, and who is in each slot; one statement, with or without shifts
+# (the query's result needs .unique())
+SHIFT_LIST = (joinedload(PatrolShift.alley), joinedload(PatrolShift.signups).options(_person(PatrolSignup.user)))
+# what a finding's page shows: the alley, the reporter, the photos and the timeline with its actors
+FINDING_PAGE = (joinedload(Finding.alley), _person(Finding.reporter), selectinload(Finding.photos),
+                selectinload(Finding.events).options(_person(FindingEvent.actor)))
+
+
+def get_finding(community_id: int | None, finding_id: int) -> Finding:
+    """A finding with what its page shows; `community_id` None only for an administrator's look."""
+    query = sa.select(Finding).where(Finding.id == finding_id).options(*FINDING_PAGE)
+    if community_id is not None:
+        query = query.where(Finding.community_id == community_id)
+    finding = db.session.scalar(query)
     if finding is None:
         raise NotFound(N_("That report was not found."))
     return finding
@@ -706,7 +723,8 @@ def upcoming_shifts(community_id: int, now: datetime, days: int = 14, alley_ids:
         PatrolShift.starts_at < now + timedelta(days=days))
     if alley_ids is not None:
         query = query.where(PatrolShift.alley_id.in_(alley_ids or [0]))
-    return list(db.session.scalars(query.order_by(PatrolShift.starts_at, PatrolShift.id)))
+    return list(db.session.scalars(query.options(*SHIFT_LIST).order_by(PatrolShift.starts_at, PatrolShift.id))
+                .unique())
 
 
 def my_shifts(user: User, now: datetime, days: int = HORIZON_DAYS) -> list[PatrolShift]:
@@ -715,7 +733,7 @@ def my_shifts(user: User, now: datetime, days: int = HORIZON_DAYS) -> list[Patro
         .where(PatrolShift.community_id == user.community_id, PatrolSignup.user_id == user.id,
                PatrolShift.cancelled_at.is_(None), PatrolShift.ends_at > now,
                PatrolShift.starts_at < now + timedelta(days=days))
-        .order_by(PatrolShift.starts_at)))
+        .options(*SHIFT_LIST).order_by(PatrolShift.starts_at)).unique())
 
 
 def coverage(community_id: int, now: datetime, alley_ids: list[int] | None = None) -> list[PatrolShift]:
@@ -1258,7 +1276,7 @@ def month_stats(community_id: int, start: date, end: date, now: datetime,
     if alley_ids is not None:
         shift_query = shift_query.where(PatrolShift.alley_id.in_(alley_ids or [0]))
         finding_query = finding_query.where(Finding.alley_id.in_(alley_ids or [0]))
-    shifts = list(db.session.scalars(shift_query))
+    shifts = list(db.session.scalars(shift_query.options(joinedload(PatrolShift.signups))).unique())
     findings = list(db.session.scalars(finding_query))
     ended = [s for s in shifts if s.has_ended(now)]
     to_accept = [f.minutes_to_accept for f in findings if f.minutes_to_accept is not None]
@@ -1299,7 +1317,8 @@ def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     """Overdue cases (urgent), cases waiting for a department, and patrols still short within 48 h."""
     items: list[QueueItem] = []
     open_findings = db.session.scalars(sa.select(Finding).where(
-        Finding.community_id == community_id, Finding.state.in_(("reported", "dispatched", "accepted"))))
+        Finding.community_id == community_id, Finding.state.in_(("reported", "dispatched", "accepted")))
+        .options(joinedload(Finding.alley)))
     for finding in open_findings:
         params = {"category": CATEGORY_NAMES.get(finding.category, finding.category), "alley": finding.alley.name}
         url = _finding_link(finding)

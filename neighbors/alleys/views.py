@@ -367,13 +367,10 @@ def _load_finding(finding_id: int):
 
 
 def _any_finding(finding_id: int):
-    from ..extensions import db
-    from .models import Finding
-
-    finding = db.session.get(Finding, finding_id)
-    if finding is None:
+    try:
+        return services.get_finding(None, finding_id)
+    except DomainError:
         abort(404)
-    return finding
 
 
 @bp.get("/findings/<int:finding_id>")
