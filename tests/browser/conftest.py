@@ -107,7 +107,7 @@ def serve(database_url: str, upload_dir, workers: int = 2):
            "NEIGHBORS_ENV": "testing", "NEIGHBORS_UPLOAD_DIR": str(upload_dir), "RATELIMIT_ENABLED": "false"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4",
-         "--log-level", "warning", "neighbors:create_app()"], cwd=ROOT, env=env)
+         "--timeout", "120", "--log-level", "warning", "neighbors:create_app()"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

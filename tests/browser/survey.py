@@ -260,7 +260,10 @@ def plan(app, base_url: str) -> Survey:
             if phone is False:
                 seen.append(path)
                 continue
-            response = sessions[phone].get(base_url + path, allow_redirects=False)
+            try:
+                response = sessions[phone].get(base_url + path, allow_redirects=False)
+            except requests.ConnectionError:  # a busy machine: one more try, then it counts
+                response = sessions[phone].get(base_url + path, allow_redirects=False)
             if is_full_page(response):
                 return Target(rule.rule, rule.endpoint, path, phone), seen
             seen.append(_what(response))
