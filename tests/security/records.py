@@ -184,11 +184,12 @@ def tier(world, where):
 
 # --- mutual aid -----------------------------------------------------------------------------
 
-def _skill_id(world, where, name="水电维修"):
+def _skill_id(world, where, name="水电维修") -> str:
+    """The form value of a skill of the community."""
     from neighbors.mutualaid import services
 
     skills = services.skill_list(world.community(where).id, _now())
-    return next(s.id for s in skills if s.name == name)
+    return services.skill_key(next(s for s in skills if s.name == name))  # a name until the list is stored
 
 
 def _help(world, where, with_photo=False):

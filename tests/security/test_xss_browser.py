@@ -102,17 +102,17 @@ def test_mutualaid_texts_are_inert(page, server, app):
     title, description, place, intro, offer_title, offer_text, comment, reason = (
         payload(t) for t in ("t1", "d1", "p1", "i1", "o1", "o2", "c1", "r1"))
     skill = next(s for s in services.skill_list(world.community().id, now) if s.name == "水电维修")
-    services.save_profile(volunteer, skill_ids=[str(skill.id)], windows=[], intro=intro, now=now)
-    offer = services.create_offer(volunteer, str(skill.id), offer_title, offer_text, now)
+    services.save_profile(volunteer, skill_ids=[services.skill_key(skill)], windows=[], intro=intro, now=now)
+    offer = services.create_offer(volunteer, services.skill_key(skill), offer_title, offer_text, now)
     asked = services.create_request(resident, str(resident.id), services.RequestDetails(
-        skill=skill.id, title=title, description=description, address=place), now)
+        skill=services.skill_key(skill), title=title, description=description, address=place), now)
     helped = services.create_request(resident, str(resident.id), services.RequestDetails(
-        skill=skill.id, title=title, description=description, address=place), now)
+        skill=services.skill_key(skill), title=title, description=description, address=place), now)
     services.accept(volunteer, helped.id, now)
     services.report_done(volunteer, helped.id, 60, now)
     services.confirm(resident, helped.id, 4, comment, now)
     disputed = services.create_request(resident, str(resident.id), services.RequestDetails(
-        skill=skill.id, title=title, description=description, address=place), now)
+        skill=services.skill_key(skill), title=title, description=description, address=place), now)
     services.accept(volunteer, disputed.id, now)
     services.report_done(volunteer, disputed.id, 60, now)
     services.dispute(resident, disputed.id, reason, now)
@@ -168,7 +168,7 @@ def test_staff_console_shows_module_texts_inert(page, server, app):
     title, reason, description, comment = (payload(t) for t in ("t1", "r1", "f1", "c1"))
     skill = next(s for s in aid.skill_list(world.community().id, now) if s.name == "水电维修")
     disputed = aid.create_request(resident, str(resident.id), aid.RequestDetails(
-        skill=skill.id, title=title, description="", address=resident.address), now)
+        skill=aid.skill_key(skill), title=title, description="", address=resident.address), now)
     aid.accept(volunteer, disputed.id, now)
     aid.report_done(volunteer, disputed.id, 60, now)
     aid.dispute(resident, disputed.id, reason, now)
