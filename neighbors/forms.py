@@ -4,8 +4,22 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.widgets import HiddenInput
 
 from .errors import DomainError
+
+
+class _HiddenWithoutId(HiddenInput):
+    """Pages often carry several forms; one shared id would repeat, and htmx settles elements
+    that share an id across a swap (which our CSP forbids). The token needs no id."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
+CSRFTokenField.widget = _HiddenWithoutId()
 
 
 class EmptyForm(FlaskForm):
