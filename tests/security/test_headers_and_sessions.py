@@ -135,7 +135,7 @@ def test_logging_in_starts_a_new_session(app, web):
     after_cookie = web.client.get_cookie("session").value
     after = session_contents(app, after_cookie)
     assert after_cookie != planted
-    assert after["_user_id"] == str(user.id)
+    assert after["_user_id"] == user.get_id()  # "<id>.<session epoch>"
     assert after.get("csrf_token") != before["csrf_token"], "the pre-login CSRF secret survived login"
     assert after.get("lang") == "zh", "the language choice is kept"
     attacker = app.test_client()

@@ -293,8 +293,8 @@ def test_the_monthly_csv(client, auth, march):
     figures = {(row[2], row[3], row[4]): row[6] for row in rows[1:]}
     assert figures[("邻里厨房", "所有厨房合计", "paid_fen")] == "42.00"
     assert figures[("邻里厨房", "镇海邻里厨房", "portions_served")] == "3"
-    assert figures[("邻里互助", "", "minutes_given")] == "2.50"
-    assert figures[("小巷巡查", "", "slots_filled")] == "3"
+    assert figures[("互助", "", "minutes_given")] == "2.50"
+    assert figures[("小巷党建", "", "slots_filled")] == "3"
     assert figures[("居民", "", "elders")] == "3"
     assert all(row[0] == "镇海社区" and row[1] == "2026-03" for row in rows[1:])
 

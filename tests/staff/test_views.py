@@ -145,7 +145,7 @@ def test_link_a_carer_and_a_wrong_phone(web, auth, world):
     auth.login(world.staff)
     wrong = web.post(f"/staff/people/{world.elder.id}/carers", {"carer": world.outsider.phone})
     assert wrong.status_code == 422
-    assert "这个社区" in wrong.get_data(as_text=True)
+    assert "本社区" in wrong.get_data(as_text=True)
     done = web.post(f"/staff/people/{world.elder.id}/carers", {"carer": world.resident.phone, "relation": "女儿"})
     assert done.status_code == 303
     page = web.get(f"/staff/people/{world.elder.id}").get_data(as_text=True)
@@ -205,7 +205,7 @@ def test_the_full_queue_page_and_the_nav_count(client, auth, world):
     auth.login(world.staff)
     page = client.get("/staff/").get_data(as_text=True)
     assert "<html" in page and 'data-count="1"' in page
-    assert 'id="staff-queue-count" class="badge" title="等你处理">1</span>' in page
+    assert 'id="staff-queue-count" class="badge" title="等您处理">1</span>' in page
     home = client.get("/").get_data(as_text=True)
     assert 'id="staff-queue-count"' in home
 
