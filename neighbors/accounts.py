@@ -220,15 +220,24 @@ def unlink_carer(actor: User, link: CarerLink) -> None:
     db.session.delete(link)
 
 
-def people_i_can_act_for(actor: User) -> list[User]:
-    """Myself first, then the residents I care for (staff choose anyone through the people page)."""
+def people_i_can_act_for(actor: User, include_id: int | str | None = None) -> list[User]:
+    """Myself first, then the residents I care for (staff choose anyone through the people page).
+
+    `include_id` (e.g. `?for_user=` from the staff person page) adds that resident when the actor may act
+    for them, so a form opened for someone keeps them chosen."""
     cared = db.session.scalars(
         sa.select(User)
         .join(CarerLink, CarerLink.resident_id == User.id)
         .where(CarerLink.carer_id == actor.id, CarerLink.community_id == actor.community_id)
         .order_by(User.name)
     ).all()
-    return [actor, *cared]
+    people = [actor, *cared]
+    wanted = str(include_id or "").strip()
+    if wanted.isdigit() and int(wanted) not in {person.id for person in people}:
+        resident = db.session.get(User, int(wanted))
+        if resident is not None and resident.active and can_act_for(actor, resident):
+            people.append(resident)
+    return people
 
 
 def can_act_for(actor: User, resident: User) -> bool:

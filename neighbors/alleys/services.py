@@ -1344,6 +1344,42 @@ def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     return sorted(items, key=lambda item: (not item.urgent, item.since))
 
 
+def staff_queue_count(community_id: int, now: datetime) -> int:
+    """len(staff_queue(...)) in one statement: the staff menu shows it on every page.
+
+    The open cases are counted in SQL; the shifts starting within 48 hours come as (shift, needs, signup kind)
+    rows, few by nature, and are checked for shortness as `PatrolShift.is_short` does."""
+    overdue = sa.or_(
+        sa.and_(Finding.state == "dispatched", Finding.accept_due_at.is_not(None), Finding.accept_due_at < now),
+        sa.and_(Finding.state.in_(("dispatched", "accepted")), Finding.resolve_due_at.is_not(None),
+                Finding.resolve_due_at < now))
+    cases = sa.select(sa.func.count(Finding.id)).where(
+        Finding.community_id == community_id, Finding.state.in_(("reported", "dispatched", "accepted")),
+        sa.or_(overdue, Finding.state == "reported")).scalar_subquery()
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    rows = db.session.execute(
+        sa.select(cases, PatrolShift.id, PatrolShift.needs, PatrolSignup.kind).select_from(one)
+        .outerjoin(PatrolShift, sa.and_(
+            PatrolShift.community_id == community_id, PatrolShift.cancelled_at.is_(None),
+            PatrolShift.starts_at > now, PatrolShift.starts_at < now + timedelta(days=2),
+            PatrolShift.starts_at <= now + SHORT_NOTICE))
+        .outerjoin(PatrolSignup, PatrolSignup.shift_id == PatrolShift.id)
+    ).all()
+    needs: dict[int, dict] = {}
+    filled: dict[int, Counter] = {}
+    for _cases, shift_id, shift_needs, kind in rows:
+        if shift_id is None:
+            continue
+        needs[shift_id] = shift_needs or {}
+        filled.setdefault(shift_id, Counter())
+        if kind is not None:
+            filled[shift_id][kind] += 1
+    short = sum(1 for shift_id, wanted in needs.items()
+                if sum(min(filled[shift_id][kind], int(n)) for kind, n in wanted.items())
+                < sum(int(n) for n in wanted.values()))
+    return int(rows[0][0] or 0) + short
+
+
 def monthly_summary(community_id: int, start: date, end: date) -> dict:
     stats = month_stats(community_id, start, end, utcnow())
     return {key: stats[key] for key in ("shifts_held", "slots_needed", "slots_filled", "shifts_missed",

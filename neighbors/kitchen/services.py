@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload
 
 from .. import accounts, audit, tick
 from ..clock import age_on, local_today, local_to_utc, to_local
@@ -445,12 +446,21 @@ def default_deadline(served_on: date, slot: str) -> datetime:
     return local_to_utc(served_on, DEFAULT_DEADLINES[Slot(slot)])
 
 
+# A list of meals or orders shows the kitchen's name, not its operators or delivery areas (each of which is
+# another query), and the resident's name, not their role grants.
+KITCHEN_NAME = (lazyload(Kitchen.operators), lazyload(Kitchen.delivery_areas))
+MEAL_CARD = (joinedload(Meal.kitchen).options(*KITCHEN_NAME),)
+ORDER_ROW = (joinedload(MealOrder.meal).joinedload(Meal.kitchen).options(*KITCHEN_NAME),
+             joinedload(MealOrder.resident).lazyload(User.role_grants))
+
+
 def upcoming_meals(community_id: int, now: datetime, days: int = MENU_DAYS) -> list[Meal]:
     today = local_today(now)
     return list(db.session.scalars(
         sa.select(Meal).join(Kitchen, Kitchen.id == Meal.kitchen_id)
         .where(Meal.community_id == community_id, Meal.served_on >= today,
                Meal.served_on < today + timedelta(days=days))
+        .options(*MEAL_CARD)
         .order_by(Meal.served_on, Meal.slot.desc(), Kitchen.name)))
 
 
@@ -1113,11 +1123,13 @@ def acknowledge_feedback(actor: User, feedback_id: int, now: datetime) -> Feedba
 # --- orders: lists -----------------------------------------------------------------------
 
 def orders_for(actor: User, limit: int = 60) -> list[MealOrder]:
-    """My orders and those of the people I care for, newest meal first."""
-    people = [p.id for p in accounts.people_i_can_act_for(actor)]
+    """My orders and those of the people I care for, newest meal first (one query)."""
+    cared = sa.select(CarerLink.resident_id).where(CarerLink.carer_id == actor.id,
+                                                   CarerLink.community_id == actor.community_id)
     return list(db.session.scalars(
-        sa.select(MealOrder).where(MealOrder.community_id == actor.community_id, MealOrder.resident_id.in_(people))
-        .order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).limit(limit)))
+        sa.select(MealOrder).where(MealOrder.community_id == actor.community_id,
+                                   sa.or_(MealOrder.resident_id == actor.id, MealOrder.resident_id.in_(cared)))
+        .options(*ORDER_ROW).order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).limit(limit)))
 
 
 def search_orders(community_id: int, day: date | None = None, kitchen_id: int | None = None,
@@ -1246,17 +1258,25 @@ def monthly_summary(community_id: int, start: date, end: date) -> dict:
     numeric = ("meals_served", "portions_served", "paid_fen", "subsidy_fen", "no_shows", "cancellations")
     rows = []
     served_residents: set[int] = set()
-    for kitchen in kitchens(community_id):
-        orders = _orders_between(community_id, start, end, kitchen.id)
+    by_kitchen: dict[int, list[MealOrder]] = defaultdict(list)
+    for order in db.session.scalars(
+            sa.select(MealOrder).where(MealOrder.community_id == community_id, MealOrder.served_on >= start,
+                                       MealOrder.served_on < end).options(lazyload("*"))):
+        by_kitchen[order.kitchen_id].append(order)
+    listed = db.session.scalars(sa.select(Kitchen).where(Kitchen.community_id == community_id)
+                                .options(*KITCHEN_NAME).order_by(Kitchen.name))
+    for kitchen in listed:
+        orders = by_kitchen[kitchen.id]
         figures = _tally(orders)
         served_residents |= {o.resident_id for o in orders if o.status in SERVED}
         row = {"kitchen_id": kitchen.id, "name": kitchen.name, **{k: figures[k] for k in numeric}}
         row["no_shows"] = figures["no_shows"] + figures["no_answers"]
         rows.append(row)
     totals = {key: sum(row[key] for row in rows) for key in numeric}
-    elder_ids = {s.resident_id for s in db.session.scalars(sa.select(StandingOrder).where(
-        StandingOrder.community_id == community_id, StandingOrder.ended_at.is_(None)))
-        if (age_on(s.resident.birth_date, start) or 0) >= ELDER_AGE}
+    elder_ids = {resident_id for resident_id, birth_date in db.session.execute(
+        sa.select(StandingOrder.resident_id, User.birth_date).join(User, User.id == StandingOrder.resident_id)
+        .where(StandingOrder.community_id == community_id, StandingOrder.ended_at.is_(None)))
+        if (age_on(birth_date, start) or 0) >= ELDER_AGE}
     return {"kitchens": rows, "totals": totals, "residents_served": len(served_residents),
             "elders_with_standing_orders": len(elder_ids)}
 
@@ -1277,44 +1297,96 @@ def person_summary(community_id: int, user_id: int) -> dict:
             "profile_url": f"/kitchen/profile/{user_id}"}
 
 
+FAILED_OUTCOMES = ("sold_out", "closed", "refused")
+
+
+def _failed_standing(community_id: int, today: date):
+    """Standing orders that could not be placed for a meal from today on."""
+    return sa.and_(StandingAttempt.community_id == community_id, StandingAttempt.outcome.in_(FAILED_OUTCOMES),
+                   Meal.served_on >= today)
+
+
+def _no_operator(community_id: int):
+    has_operator = sa.select(KitchenOperator.id).where(KitchenOperator.kitchen_id == Kitchen.id).exists()
+    return sa.and_(Kitchen.community_id == community_id, Kitchen.suspended_at.is_(None), ~has_operator)
+
+
+LOW_RATING = 2
+
+
 def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     """What waits for staff: open welfare checks first, then unread low ratings, failed standing orders."""
+    checks = db.session.scalars(
+        sa.select(WelfareCheck).where(WelfareCheck.community_id == community_id, WelfareCheck.resolved_at.is_(None))
+        .options(lazyload(WelfareCheck.order), joinedload(WelfareCheck.resident).lazyload(User.role_grants))
+        .order_by(WelfareCheck.raised_at))
     items = [
         QueueItem(kind="kitchen.welfare_check",
                   title=N_("Nobody answered when %(name)s's meal was delivered. Check that %(name)s is safe."),
                   since=check.raised_at, url=f"/kitchen/manage/welfare/{check.id}",
                   action=N_("Record that the resident is safe"), params={"name": check.resident.name}, urgent=True)
-        for check in open_welfare_checks(community_id)
+        for check in checks
     ]
-    low: dict[int, list[Feedback]] = defaultdict(list)
-    for feedback in db.session.scalars(sa.select(Feedback).where(
-            Feedback.community_id == community_id, Feedback.rating <= 2, Feedback.acknowledged_at.is_(None))):
-        low[feedback.kitchen_id].append(feedback)
-    for kitchen_id, found in low.items():
-        kitchen = db.session.get(Kitchen, kitchen_id)
+    low = db.session.execute(
+        sa.select(Kitchen.id, Kitchen.name, sa.func.min(Feedback.created_at), sa.func.count(Feedback.id))
+        .join(Kitchen, Kitchen.id == Feedback.kitchen_id)
+        .where(Feedback.community_id == community_id, Feedback.rating <= LOW_RATING,
+               Feedback.acknowledged_at.is_(None))
+        .group_by(Kitchen.id, Kitchen.name))
+    for kitchen_id, name, since, count in low:
         items.append(QueueItem(kind="kitchen.low_rating", title=N_("%(kitchen)s has %(count)s low ratings to look at."),
-                               since=min(f.created_at for f in found), url=f"/kitchen/kitchens/{kitchen_id}",
-                               action=N_("Mark as seen"), params={"kitchen": kitchen.name, "count": len(found)}))
-    today = local_today(now)
-    failed = db.session.scalars(
-        sa.select(StandingAttempt).join(Meal, Meal.id == StandingAttempt.meal_id)
-        .where(StandingAttempt.community_id == community_id, StandingAttempt.outcome.in_(["sold_out", "closed",
-                                                                                         "refused"]),
-               Meal.served_on >= today))
-    for attempt in failed:
-        resident = attempt.standing_order.resident
-        if not _elderly_or_cared(resident, attempt.meal.served_on):
+                               since=since, url=f"/kitchen/kitchens/{kitchen_id}",
+                               action=N_("Mark as seen"), params={"kitchen": name, "count": count}))
+    failed = db.session.execute(
+        sa.select(StandingAttempt.at, Meal.served_on, User)
+        .join(Meal, Meal.id == StandingAttempt.meal_id)
+        .join(StandingOrder, StandingOrder.id == StandingAttempt.standing_order_id)
+        .join(User, User.id == StandingOrder.resident_id)
+        .where(_failed_standing(community_id, local_today(now)))
+        .options(lazyload(User.role_grants)))
+    for at, served_on, resident in failed:
+        if not _elderly_or_cared(resident, served_on):
             continue
         items.append(QueueItem(kind="kitchen.standing_failed",
                                title=N_("%(name)s's standing meal order could not be placed for %(day)s."),
-                               since=attempt.at, url=f"/kitchen/manage/orders?resident={resident.name}",
-                               params={"name": resident.name, "day": _day_text(attempt.meal.served_on)}))
-    for kitchen in kitchens(community_id):
-        if not kitchen.operators and not kitchen.suspended:
-            items.append(QueueItem(kind="kitchen.no_operator", title=N_("%(kitchen)s has no operator."),
-                                   since=kitchen.created_at, url=f"/kitchen/manage/kitchens/{kitchen.id}",
-                                   params={"kitchen": kitchen.name}))
+                               since=at, url=f"/kitchen/manage/orders?resident={resident.name}",
+                               params={"name": resident.name, "day": _day_text(served_on)}))
+    for kitchen_id, name, created_at in db.session.execute(
+            sa.select(Kitchen.id, Kitchen.name, Kitchen.created_at).where(_no_operator(community_id))
+            .order_by(Kitchen.name)):
+        items.append(QueueItem(kind="kitchen.no_operator", title=N_("%(kitchen)s has no operator."),
+                               since=created_at, url=f"/kitchen/manage/kitchens/{kitchen_id}",
+                               params={"kitchen": name}))
     return sorted(items, key=lambda item: (not item.urgent, item.since))
+
+
+def _age_on(birth_date, day):
+    """`clock.age_on` in SQL: whole years from `birth_date` to `day`."""
+    def year(column):
+        return sa.extract("year", column)
+
+    def month_day(column):
+        return sa.extract("month", column) * 100 + sa.extract("day", column)
+
+    return year(day) - year(birth_date) - sa.case((month_day(day) < month_day(birth_date), 1), else_=0)
+
+
+def staff_queue_count(community_id: int, now: datetime) -> int:
+    """len(staff_queue(...)) in one aggregate statement (the queue lists failed standing orders once per name)."""
+    checks = sa.select(sa.func.count(WelfareCheck.id)).where(
+        WelfareCheck.community_id == community_id, WelfareCheck.resolved_at.is_(None)).scalar_subquery()
+    low = sa.select(sa.func.count(sa.distinct(Feedback.kitchen_id))).where(
+        Feedback.community_id == community_id, Feedback.rating <= LOW_RATING,
+        Feedback.acknowledged_at.is_(None)).scalar_subquery()
+    elderly_or_cared = sa.or_(User.needs_care.is_(True), sa.and_(
+        User.birth_date.is_not(None), _age_on(User.birth_date, Meal.served_on) >= ELDER_AGE))
+    failed = (sa.select(sa.func.count(sa.distinct(User.name))).select_from(StandingAttempt)
+              .join(Meal, Meal.id == StandingAttempt.meal_id)
+              .join(StandingOrder, StandingOrder.id == StandingAttempt.standing_order_id)
+              .join(User, User.id == StandingOrder.resident_id)
+              .where(_failed_standing(community_id, local_today(now)), elderly_or_cared).scalar_subquery())
+    alone = sa.select(sa.func.count(Kitchen.id)).where(_no_operator(community_id)).scalar_subquery()
+    return int(db.session.scalar(sa.select(checks + low + failed + alone)) or 0)
 
 
 def carers_for(resident: User) -> list[CarerLink]:

@@ -78,7 +78,7 @@ def _load(model, record_id: int):
 
 
 def _act_for_choices(form_field, selected: str | None = None) -> None:
-    people = accounts.people_i_can_act_for(current_user)
+    people = accounts.people_i_can_act_for(current_user, include_id=selected or request.values.get("for_user"))
     if current_user.is_staff_of(current_user.community_id):
         people += [p for p in services.residents(current_user.community_id) if p.id not in {x.id for x in people}]
     form_field.choices = acting_for_choices(current_user, people)
@@ -101,7 +101,12 @@ def menu():
     for meal in meals:
         days.setdefault(meal.served_on, []).append(meal)
     upcoming = [o for o in services.orders_for(current_user, limit=20) if o.is_active]
-    return render_template("kitchen/menu.html", days=days, upcoming=upcoming,
+    acting_for = None  # staff or a carer arriving with ?for_user=: the meal links keep that person chosen
+    wanted = request.args.get("for_user", "")
+    if wanted.isdigit() and int(wanted) != current_user.id:
+        acting_for = next((p for p in accounts.people_i_can_act_for(current_user, include_id=wanted)
+                           if p.id == int(wanted)), None)
+    return render_template("kitchen/menu.html", days=days, upcoming=upcoming, acting_for=acting_for,
                            runs=services.kitchens_run_by(current_user) if current_user.has_role("kitchen", "staff",
                                                                                                 "admin") else [])
 

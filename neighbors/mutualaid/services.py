@@ -109,8 +109,18 @@ def _seed_skills(community_id: int, now: datetime) -> None:
 
 
 def skill_list(community_id: int, now: datetime, include_retired: bool = False) -> list[Skill]:
-    """The community's skills. Read-only: before the usual list is stored (by the first change that needs it),
-    its skills are shown as unsaved rows without an id, exactly as seeding would add them."""
+    """The community's skills, storing the usual list the first time (a change; pages use `skills_to_show`)."""
+    _ensure_skills(community_id, now)
+    query = sa.select(Skill).where(Skill.community_id == community_id)
+    if not include_retired:
+        query = query.where(Skill.active.is_(True))
+    return list(db.session.scalars(query.order_by(Skill.position, Skill.id)))
+
+
+def skills_to_show(community_id: int, include_retired: bool = False) -> list[Skill]:
+    """The community's skills for a page, read-only: before the usual list is stored (by the first change that
+    needs it, the demo data or a staff settings save), its skills are unsaved rows without an id, exactly as
+    storing them would add them."""
     seeded = db.session.scalar(sa.select(AidSettings.skills_seeded).where(AidSettings.community_id == community_id))
     skills = list(db.session.scalars(sa.select(Skill).where(Skill.community_id == community_id)))
     if not seeded:
@@ -911,7 +921,7 @@ def close_offer(actor: User, offer_id: int, now: datetime) -> Offer:
     offer = db.session.get(Offer, offer_id)
     if offer is None or offer.community_id != actor.community_id:
         raise NotFound(N_("That offer was not found."))
-    if offer.volunteer_id != actor.id and not actor.is_staff_of(offer.community_id):
+    if offer.volunteer_id != actor.id:  # staff hide an offer with a reason, so its author is told
         raise NotAllowed(N_("You cannot do that for this offer."))
     offer.active = False
     return offer
@@ -1402,17 +1412,19 @@ def ledger_totals(community_id: int) -> dict:
 
 def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     items = []
-    listed = volunteers(community_id)
-    records = trust_records(community_id, [user.id for user, _profile, grant in listed if grant.verified_at])
-    for user, _profile, grant in listed:
-        if grant.verified_at is None:
+    waiting = db.session.execute(
+        sa.select(User.id, User.name, RoleGrant.granted_at, RoleGrant.verified_at)
+        .join(RoleGrant, _volunteer_grant(community_id))
+        .where(sa.or_(RoleGrant.verified_at.is_(None), _needs_attention(community_id)))
+        .order_by(RoleGrant.verified_at.is_not(None), User.name))
+    for user_id, name, granted_at, verified_at in waiting:
+        if verified_at is None:
             items.append(QueueItem(kind="mutualaid.verify", title=N_("Volunteer %(name)s is waiting to be verified"),
-                                   since=grant.granted_at, url="/aid/manage/volunteers",
-                                   action=N_("Verify"), params={"name": user.name}))
-        elif records[user.id]["needs_attention"]:
+                                   since=granted_at, url="/aid/manage/volunteers",
+                                   action=N_("Verify"), params={"name": name}))
+        else:
             items.append(QueueItem(kind="mutualaid.record", title=N_("The record of volunteer %(name)s needs a look"),
-                                   since=grant.verified_at, url=f"/aid/volunteers/{user.id}",
-                                   params={"name": user.name}))
+                                   since=verified_at, url=f"/aid/volunteers/{user_id}", params={"name": name}))
     disputed = db.session.execute(
         sa.select(HelpRequest, sa.func.max(RequestEvent.created_at))
         .join(RequestEvent, RequestEvent.request_id == HelpRequest.id)
@@ -1434,6 +1446,41 @@ def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
                                since=request.created_at, url=_link(request), action=N_("Invite a volunteer"),
                                params={"title": request.title}, urgent=request.asap))
     return sorted(items, key=lambda item: (not item.urgent, item.since))
+
+
+def _volunteer_grant(community_id: int):
+    return sa.and_(RoleGrant.user_id == User.id, RoleGrant.role == Role.VOLUNTEER,
+                   RoleGrant.community_id == community_id, User.active.is_(True))
+
+
+def _needs_attention(community_id: int):
+    """trust_record(...)["needs_attention"] of the volunteer `User` in SQL."""
+    rated = sa.and_(HelpRequest.community_id == community_id, HelpRequest.volunteer_id == User.id,
+                    HelpRequest.status == Status.CONFIRMED)
+    problems = (sa.select(sa.func.count(RequestEvent.id))
+                .where(RequestEvent.community_id == community_id, RequestEvent.volunteer_id == User.id,
+                       RequestEvent.action.in_(PROBLEM_ACTIONS)).scalar_subquery())
+    ratings = sa.select(sa.func.count(HelpRequest.rating)).where(rated).scalar_subquery()
+    rating_sum = sa.select(sa.func.coalesce(sa.func.sum(HelpRequest.rating), 0)).where(rated).scalar_subquery()
+    # an average that rounds (to one decimal, as trust_record shows it) below 3 is one below 2.95
+    return sa.or_(problems >= NEEDS_ATTENTION_PROBLEMS, sa.and_(ratings >= 3, rating_sum * 20 < ratings * 59))
+
+
+def staff_queue_count(community_id: int, now: datetime) -> int:
+    """len(staff_queue(...)) in one aggregate statement: the staff menu shows it on every page."""
+    waiting_volunteers = (sa.select(sa.func.count(User.id)).select_from(User)
+                          .join(RoleGrant, _volunteer_grant(community_id))
+                          .where(sa.or_(RoleGrant.verified_at.is_(None), _needs_attention(community_id)))
+                          .scalar_subquery())
+    disputed = sa.select(sa.func.count(HelpRequest.id)).where(
+        HelpRequest.community_id == community_id, HelpRequest.status == Status.DISPUTED,
+        sa.select(RequestEvent.id).where(RequestEvent.request_id == HelpRequest.id,
+                                         RequestEvent.action == "dispute").exists()).scalar_subquery()
+    stale = sa.select(sa.func.count(HelpRequest.id)).where(
+        HelpRequest.community_id == community_id, HelpRequest.status == Status.OPEN,
+        HelpRequest.hidden_at.is_(None), HelpRequest.invited_id.is_(None),
+        HelpRequest.created_at <= now - STALE_OPEN_AFTER).scalar_subquery()
+    return int(db.session.scalar(sa.select(waiting_volunteers + disputed + stale)) or 0)
 
 
 def monthly_summary(community_id: int, start: date, end: date) -> dict:

@@ -105,20 +105,12 @@ def board():
 
 def _people_to_act_for() -> list[User]:
     """Myself and those I care for; staff also the resident named in `?for_user=` (e.g. from the staff console)."""
-    people = accounts.people_i_can_act_for(current_user)
-    wanted = request.values.get("for_user", "")
-    if wanted.isdigit() and int(wanted) not in {p.id for p in people}:
-        person = db.session.get(User, int(wanted))
-        if person is not None and person.community_id == current_user.community_id and \
-                current_user.is_staff_of(person.community_id):
-            people.append(person)
-    return people
+    return accounts.people_i_can_act_for(current_user, include_id=request.values.get("for_user"))
 
 
 def _request_form(form: RequestForm) -> RequestForm:
-    now = utcnow()
     form.skill.choices = [("", _("Choose…"))] + [(services.skill_key(s), s.name) for s in
-                                                 services.skill_list(current_user.community_id, now)]
+                                                 services.skills_to_show(current_user.community_id)]
     form.for_user.choices = acting_for_choices(current_user, _people_to_act_for())
     return form
 
@@ -173,6 +165,13 @@ def new_request():
     else:
         status = 422
     return render_template("mutualaid/request_form.html", form=form, offer=offer, editing=None), status
+
+
+def _refuse(error: DomainError) -> None:
+    """A record out of one's reach is a 404 or 403, never a flash on a success-looking redirect."""
+    if error.status in (403, 404):
+        abort(error.status)
+    flash(error.message, "error")
 
 
 def _load(request_id: int):
@@ -231,6 +230,8 @@ def request_photo(request_id: int):
 @login_required
 def edit_request(request_id: int):
     help_request = _load(request_id)
+    if not accounts.can_act_for(current_user, help_request.requester):
+        abort(403)
     if not help_request.can("edit", current_user):
         if request.method == "GET":
             flash(_("This request can no longer be changed because a volunteer has taken it."), "warning")
@@ -374,7 +375,7 @@ def hide_request(request_id: int):
 
 def _profile_form(form: ProfileForm) -> ProfileForm:
     form.skills.choices = [(services.skill_key(s), s.name)
-                           for s in services.skill_list(current_user.community_id, utcnow())]
+                           for s in services.skills_to_show(current_user.community_id)]
     form.availability.choices = [(f"{day}-{part}", f"{WEEKDAY_NAMES[day]} {label}")
                                  for day in range(7) for part, (_s, _e, label) in DAY_PARTS.items()]
     return form
@@ -433,7 +434,7 @@ def volunteer_page(user_id: int):
 def new_offer():
     form = OfferForm()
     form.skill.choices = [("", _("Choose…"))] + [(services.skill_key(s), s.name) for s in
-                                                 services.skill_list(current_user.community_id, utcnow())]
+                                                 services.skills_to_show(current_user.community_id)]
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
@@ -465,7 +466,7 @@ def close_offer(offer_id: int):
         try:
             services.close_offer(current_user, offer_id, utcnow())
         except DomainError as error:
-            flash(error.message, "error")
+            _refuse(error)
         else:
             flash(_("The offer is closed."), "success")
     return redirect(url_for(".board") + "#offers", 303)
@@ -548,7 +549,7 @@ def hide_offer(offer_id: int):
         try:
             services.hide_offer(current_user, offer_id, form.reason.data or "", utcnow())
         except DomainError as error:
-            flash(error.message, "error")
+            _refuse(error)
             return redirect(url_for(".manage"), 303)
         flash(_("The offer is hidden and the volunteer has been told why."), "success")
     return redirect(url_for(".manage"), 303)
@@ -574,7 +575,7 @@ def verify_volunteer(user_id: int):
         try:
             services.set_verified(current_user, user_id, verified, utcnow())
         except DomainError as error:
-            flash(error.message, "error")
+            _refuse(error)
         else:
             flash(_("Verified.") if verified else _("Verification withdrawn."), "success")
     return redirect(url_for(".manage_volunteers"), 303)
@@ -583,7 +584,7 @@ def verify_volunteer(user_id: int):
 def _settings_page(form: SettingsForm, skill_form: SkillForm, status: int = 200):
     community_id = current_user.community_id
     return render_template("mutualaid/manage_settings.html", form=form, skill_form=skill_form,
-                           skills=services.skill_list(community_id, utcnow(), include_retired=True),
+                           skills=services.skills_to_show(community_id, include_retired=True),
                            button=EmptyForm(formdata=None)), status
 
 
@@ -646,7 +647,7 @@ def retire_skill(skill_id: int):
         try:
             services.retire_skill(current_user, skill_id, utcnow())
         except DomainError as error:
-            flash(error.message, "error")
+            _refuse(error)
         else:
             flash(_("The skill was taken off the list."), "success")
     return redirect(url_for(".manage_settings"), 303)
@@ -694,7 +695,7 @@ def correct(transaction_id: int):
         try:
             services.correct(current_user, transaction_id, form.reason.data or "", utcnow())
         except DomainError as error:
-            flash(error.message, "error")
+            _refuse(error)
         else:
             flash(_("A correcting transaction was added."), "success")
     return redirect(url_for(".manage_ledger"), 303)

@@ -49,7 +49,7 @@ def staff_navigation():
             return None
         if "staff_queue_count" not in g:
             try:
-                g.staff_queue_count = len(services.work_queue(current_user.community_id, utcnow()).items)
+                g.staff_queue_count = services.work_queue_count(current_user.community_id, utcnow())
             except Exception:  # a broken count must never break the page it sits on
                 log.exception("work queue count failed")
                 g.staff_queue_count = None

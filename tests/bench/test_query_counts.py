@@ -7,21 +7,17 @@ from .conftest import get_pages
 
 ROWS = (10, 1000)
 
-# Pages that break a rule today, measured on SQLite with this file's data (10 / 1,000 rows). Strict: a
-# test fails as soon as the page is fixed, so its entry is removed and the page is held to the rule.
-KNOWN_GROWING = {
-    "aid board": "26 -> 117: each request card lazy-loads its requester and their role grants "
-                 "(board() needs selectinload(HelpRequest.requester), and the other users the card shows)",
-    "shift list": "6 -> 94: PatrolShift.signups is lazy, one SELECT per shift (upcoming_shifts() needs "
-                  "selectinload(PatrolShift.signups).joinedload(PatrolSignup.user))",
-    "finding page": "9 -> 11: each timeline event lazy-loads its actor (selectinload(Finding.events)"
-                    ".joinedload(FindingEvent.actor))",
-    "work queue": "36 -> 51: the alleys queue items load PatrolShift.signups per short shift",
-    "monthly report": "57 -> 246: the alleys monthly figures load PatrolShift.signups per shift",
-}
-KNOWN_OVER_BUDGET = {
-    "kitchen menu": "13 statements", "my orders": "13 statements", "request page": "12 statements",
-    **KNOWN_GROWING,
+# Pages that break a rule today (strict: a test fails as soon as the page is fixed, so its entry is removed).
+KNOWN_GROWING: dict[str, str] = {}
+KNOWN_OVER_BUDGET: dict[str, str] = {**KNOWN_GROWING}
+
+# Pages that legitimately need more than STATEMENT_BUDGET, each with a fixed count and the reason.
+BUDGETS = {
+    # 3 for the page (user, community, unread) + kitchen 4 + mutual aid 3 + alleys 2 + the foundation's 1
+    "work queue": 13,
+    # 3 + population 4 + kitchen 3 + mutual aid 3 + alleys 2 + the staff menu's count (one per module and the
+    # foundation's) 4 + the sub-district 1: the report sums three modules and the foundation
+    "monthly report": 20,
 }
 
 
@@ -55,9 +51,10 @@ def test_statements_do_not_grow_with_rows(counts, name):
                                   for p in get_pages()])
 def test_statements_within_budget(counts, name):
     status, statements = counts[ROWS[1]][name]
+    budget = BUDGETS.get(name, STATEMENT_BUDGET)
     assert status == 200
-    assert len(statements) <= STATEMENT_BUDGET, (
-        f"{name}: {len(statements)} statements, budget {STATEMENT_BUDGET}:\n" + "\n".join(s[:160] for s in statements))
+    assert len(statements) <= budget, (
+        f"{name}: {len(statements)} statements, budget {budget}:\n" + "\n".join(s[:160] for s in statements))
 
 
 def test_every_listed_page_is_counted():
