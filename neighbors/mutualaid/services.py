@@ -228,7 +228,7 @@ def add_skill(actor: User, community_id: int, name: str, now: datetime) -> Skill
 @service
 def retire_skill(actor: User, skill_id: int, now: datetime) -> Skill:
     skill = db.session.get(Skill, skill_id)
-    if skill is None:
+    if skill is None or (skill.community_id != actor.community_id and not actor.is_admin):
         raise NotFound(N_("That skill was not found."))
     accounts.require_staff_of(actor, skill.community_id)
     begin_write()
@@ -919,7 +919,7 @@ def create_offer(actor: User, skill, title: str, description: str, now: datetime
 def close_offer(actor: User, offer_id: int, now: datetime) -> Offer:
     begin_write()
     offer = db.session.get(Offer, offer_id)
-    if offer is None or offer.community_id != actor.community_id:
+    if offer is None or (offer.community_id != actor.community_id and not actor.is_admin):
         raise NotFound(N_("That offer was not found."))
     if offer.volunteer_id != actor.id:  # staff hide an offer with a reason, so its author is told
         raise NotAllowed(N_("You cannot do that for this offer."))
