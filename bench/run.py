@@ -84,7 +84,19 @@ def has_data(scale: str) -> bool:
         from neighbors.bench_data import SCALES
 
         communities = conn.execute(f'SELECT COUNT(*) FROM "{scale}".communities').fetchone()[0]
-        return communities == SCALES[scale].communities  # a build that stopped half-way is built again
+        if communities != SCALES[scale].communities:
+            return False  # a build that stopped half-way is built again
+        return schema_is_current(conn, scale)  # data built before a schema change is built again
+
+
+def schema_is_current(conn, scale: str) -> bool:
+    from neighbors.extensions import db
+
+    app_for(scale)  # registers every module's models
+    have = set(conn.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s",
+                            (scale,)).fetchall())
+    want = {(table.name, column.name) for table in db.metadata.sorted_tables for column in table.columns}
+    return want <= have
 
 
 def app_for(scale: str):
