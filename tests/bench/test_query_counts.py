@@ -7,10 +7,6 @@ from .conftest import get_pages
 
 ROWS = (10, 1000)
 
-# Pages that break a rule today (strict: a test fails as soon as the page is fixed, so its entry is removed).
-KNOWN_GROWING: dict[str, str] = {}
-KNOWN_OVER_BUDGET: dict[str, str] = {**KNOWN_GROWING}
-
 # Pages that legitimately need more than STATEMENT_BUDGET, each with a fixed count and the reason.
 BUDGETS = {
     # 3 for the page (user, community, unread) + kitchen 4 + mutual aid 3 + alleys 2 + the foundation's 1
@@ -32,13 +28,7 @@ def counts(bench_site):
     return measured
 
 
-def _marks(name, known):
-    if name in known:
-        return [pytest.mark.xfail(strict=True, reason=known[name])]
-    return []
-
-
-@pytest.mark.parametrize("name", [pytest.param(p.name, marks=_marks(p.name, KNOWN_GROWING)) for p in get_pages()])
+@pytest.mark.parametrize("name", [p.name for p in get_pages()])
 def test_statements_do_not_grow_with_rows(counts, name):
     (few_status, few), (many_status, many) = counts[ROWS[0]][name], counts[ROWS[1]][name]
     assert few_status == many_status == 200
@@ -47,8 +37,7 @@ def test_statements_do_not_grow_with_rows(counts, name):
         + "\n".join(sorted(set(many) - set(few)) or many[len(few):][:5]))
 
 
-@pytest.mark.parametrize("name", [pytest.param(p.name, marks=_marks(p.name, KNOWN_OVER_BUDGET))
-                                  for p in get_pages()])
+@pytest.mark.parametrize("name", [p.name for p in get_pages()])
 def test_statements_within_budget(counts, name):
     status, statements = counts[ROWS[1]][name]
     budget = BUDGETS.get(name, STATEMENT_BUDGET)
