@@ -27,6 +27,19 @@ def database_url(instance_path: str) -> str:
     return url
 
 
+def proxy_hops(value: str | None) -> int:
+    """How many reverse proxies stand in front of the app; 0 (the default) trusts no X-Forwarded-* header."""
+    if value is None or not value.strip():
+        return 0
+    try:
+        hops = int(value)
+    except ValueError:
+        hops = -1
+    if hops < 0:
+        raise ConfigError(f"NEIGHBORS_PROXY_HOPS must be a whole number of proxies (0 or more), not {value!r}.")
+    return hops
+
+
 def from_environment(instance_path: str) -> dict:
     env = os.environ.get("NEIGHBORS_ENV", "development")
     secret = os.environ.get("SECRET_KEY", "")
@@ -45,6 +58,7 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "NEIGHBORS_PROXY_HOPS": proxy_hops(os.environ.get("NEIGHBORS_PROXY_HOPS")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,

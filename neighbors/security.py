@@ -1,8 +1,9 @@
 """Who may see what: one decorator for roles, one check for a community's records, and headers."""
 from functools import wraps
 
-from flask import abort, request
+from flask import Flask, abort, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import login_manager
 
@@ -58,3 +59,14 @@ def add_security_headers(response):
     if request.headers.get("HX-Request") is not None or response.mimetype == "text/html":
         response.vary.add("HX-Request")
     return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind NEIGHBORS_PROXY_HOPS reverse proxies, take the client address and scheme from the
+    X-Forwarded-For/-Proto entries those proxies appended (rate limits key on that address).
+
+    With 0 hops (the default) those headers are ignored: anyone can send them, so trusting them
+    without a proxy that overwrites them would let a guesser pick a fresh address per request."""
+    hops = app.config.get("NEIGHBORS_PROXY_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
