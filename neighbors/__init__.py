@@ -10,7 +10,7 @@ from .config import ROOT, from_environment
 from .database import install_sqlite_behaviour
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from .i18n import elder_mode_on, html_lang, select_locale
-from .security import add_security_headers, refuse_nul_characters
+from .security import add_security_headers, refuse_nul_characters, trust_proxies
 from .templating import register_filters
 
 MODULE_TRANSLATIONS = ["translations", "kitchen/translations", "mutualaid/translations",
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_filters(app)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
+    trust_proxies(app)
 
     @app.context_processor
     def shell_context():
