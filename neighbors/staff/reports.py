@@ -105,23 +105,25 @@ def elder_cutoff(day: date, age: int = ELDER_AGE) -> date:
 
 
 def population(community_id: int, period: Period) -> dict:
-    """Residents registered by the end of the period, and who among them is 65+ on its last day."""
-    registered = sa.and_(
-        User.community_id == community_id,
-        User.active.is_(True),
-        User.created_at < local_to_utc(period.end, time.min),
-        sa.select(RoleGrant.id).where(RoleGrant.user_id == User.id, RoleGrant.role == Role.RESIDENT).exists(),
-    )
+    """Residents registered by the end of the period, and who among them is 65+ on its last day.
 
-    def count(*conditions) -> int:
-        return db.session.scalar(sa.select(sa.func.count(User.id)).where(registered, *conditions)) or 0
-
-    return {
-        "residents": count(),
-        "elders": count(User.birth_date <= elder_cutoff(period.last_day)),
-        "needs_care": count(User.needs_care.is_(True)),
-        "without_phone": count(User.phone.is_(None)),
-    }
+    One statement: each figure is a filtered count over the same residents.
+    """
+    counted = sa.func.count(User.id)
+    figures = db.session.execute(
+        sa.select(
+            counted.label("residents"),
+            counted.filter(User.birth_date <= elder_cutoff(period.last_day)).label("elders"),
+            counted.filter(User.needs_care.is_(True)).label("needs_care"),
+            counted.filter(User.phone.is_(None)).label("without_phone"),
+        ).where(
+            User.community_id == community_id,
+            User.active.is_(True),
+            User.created_at < local_to_utc(period.end, time.min),
+            sa.select(RoleGrant.id).where(RoleGrant.user_id == User.id, RoleGrant.role == Role.RESIDENT).exists(),
+        )
+    ).one()
+    return {name: value or 0 for name, value in figures._mapping.items()}
 
 
 def summaries(community_id: int, period: Period) -> dict[str, dict | None]:

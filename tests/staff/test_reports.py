@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
@@ -161,6 +162,26 @@ def test_population_counts_residents_elders_and_people_needing_care(app, world):
     assert people == {"residents": 6, "elders": 2, "needs_care": 1, "without_phone": 1}
     assert reports.population(world.other.id, MARCH)["residents"] == 2
     assert reports.population(world.home.id, reports.month_period(date(2026, 4, 1)))["elders"] == 3
+
+
+def test_population_is_one_statement_and_zero_for_an_empty_community(app, world):
+    empty_id, home_id = make_community("新建社区", "中华街道", CommunityType.NEW_TOWN).id, world.home.id
+    backdate()
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith("BEGIN"):
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        people = reports.population(home_id, MARCH)
+        nobody = reports.population(empty_id, MARCH)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 2, statements
+    assert people["residents"] == 4 and people["elders"] == 1
+    assert nobody == {"residents": 0, "elders": 0, "needs_care": 0, "without_phone": 0}
 
 
 def test_someone_registered_after_the_month_is_not_counted(app, world):
