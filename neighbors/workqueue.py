@@ -1,8 +1,12 @@
-"""The shape of one item in staff's work queue; each module lists its own through its services."""
+"""The shape of one item in staff's work queue (each module lists its own through its services), and the
+event that tells the staff console's queue to refresh."""
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import request
 from flask_babel import gettext
+from flask_login import current_user
 
 
 @dataclass(frozen=True)
@@ -24,3 +28,35 @@ class QueueItem:
     @property
     def action_text(self) -> str:
         return gettext(self.action) if self.action else ""
+
+
+QUEUE_CHANGED = "staffQueueChanged"
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def announce_queue_change(response):
+    """After a staff member changes something through htmx, tell the queue and the nav count to refresh.
+
+    Modules need not know the staff console exists: any successful state-changing htmx answer to a
+    staff member or an admin carries the `staffQueueChanged` event, next to the module's own events.
+    Only 2xx answers: a redirect is followed by the browser, which drops its headers, and a boosted
+    page brings a fresh count in its navigation anyway.
+    """
+    if (request.method not in STATE_CHANGING or request.headers.get("HX-Request") != "true"
+            or not 200 <= response.status_code < 300):
+        return response
+    if not current_user.is_authenticated or not (current_user.is_admin or current_user.has_role("staff")):
+        return response
+    response.headers["HX-Trigger"] = _with_event(response.headers.get("HX-Trigger", ""), QUEUE_CHANGED)
+    return response
+
+
+def _with_event(header: str, event: str) -> str:
+    """HX-Trigger is either a comma-separated list of event names or a JSON object of events."""
+    header = header.strip()
+    if header.startswith("{"):
+        events = json.loads(header)
+        events.setdefault(event, None)
+        return json.dumps(events)
+    names = [name.strip() for name in header.split(",") if name.strip()]
+    return ", ".join(names if event in names else [*names, event])

@@ -6,6 +6,7 @@ for) and the time explicitly; the ones that change something are one transaction
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -528,11 +529,34 @@ def work_queue_count(community_id: int, now: datetime) -> int:
     return total
 
 
-def age_text(since: datetime, now: datetime) -> str:
+def queue_version(work: WorkQueue, now: datetime) -> str:
+    """A short fingerprint of what the queue page shows: its items, their ages as written, unread modules.
+
+    The page polls with the version it shows; only a different version makes it reload the list.
+    """
+    shown = [
+        (item.kind, item.url, item.since.isoformat(), item.urgent, item.title, sorted(item.params.items()),
+         item.action, age(item.since, now))
+        for item in work.items
+    ]
+    return hashlib.sha256(repr((shown, work.unavailable)).encode()).hexdigest()[:16]
+
+
+def age(since: datetime, now: datetime) -> tuple[str, int]:
+    """How long something has waited, in the unit the queue shows it in."""
     minutes = max(0, int((now - since).total_seconds() // 60))
     if minutes < 60:
-        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+        return "minutes", minutes
     hours = minutes // 60
     if hours < 48:
-        return ngettext("%(num)d hour", "%(num)d hours", hours)
-    return ngettext("%(num)d day", "%(num)d days", hours // 24)
+        return "hours", hours
+    return "days", hours // 24
+
+
+def age_text(since: datetime, now: datetime) -> str:
+    unit, number = age(since, now)
+    if unit == "minutes":
+        return ngettext("%(num)d minute", "%(num)d minutes", number)
+    if unit == "hours":
+        return ngettext("%(num)d hour", "%(num)d hours", number)
+    return ngettext("%(num)d day", "%(num)d days", number)

@@ -1,10 +1,12 @@
 """The staff console: work queue, people, audit log, reports, district view and settings."""
 import logging
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, g, make_response, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import workqueue
 from ..clock import local_today, utcnow
 from ..errors import N_, DomainError, NotFound
 from ..extensions import htmx
@@ -18,6 +20,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 staff_only = role_required("staff")
+# Every module's htmx changes announce themselves to the queue and the nav count; the modules need not know.
+bp.after_app_request(workqueue.announce_queue_change)
 
 
 def _targeted() -> bool:
@@ -75,15 +79,38 @@ def staff_helpers():
 @bp.get("/")
 @staff_only
 def queue():
+    """The page; to htmx, the list (`staffQueueChanged`) or, every minute, only its status line (`?part=status`).
+
+    The status line carries the version of the list it belongs to (`seen`); when the list has changed since,
+    the answer triggers `staffQueueChanged` and the list reloads. A phone on a weak line fetches a few
+    hundred bytes a minute instead of the whole queue.
+    """
     community = _community()
     now = utcnow()
     work = services.work_queue(community.id, now)
-    if community.id == current_user.community_id:
+    own = community.id == current_user.community_id
+    if own:
         g.staff_queue_count = len(work.items)
-    context = {"community": community, "work": work, "now": now}
-    if _targeted():
-        return render_template("staff/_queue.html", oob_count=community.id == current_user.community_id, **context)
-    return render_template("staff/queue.html", **context)
+    version = services.queue_version(work, now)
+    context = {"community": community, "work": work, "now": now, "version": version,
+               "queue_args": {} if own else {"community": community.id}}
+    if not _targeted():
+        response = make_response(render_template("staff/queue.html", **context))
+    elif request.args.get("part") == "status":
+        response = make_response(render_template("staff/_queue_status.html", **context))
+        if request.args.get("seen") != version:
+            response.headers["HX-Trigger"] = workqueue.QUEUE_CHANGED
+    else:
+        response = make_response(render_template("staff/_queue.html", **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/count")
+@staff_only
+def queue_count():
+    """The navigation's count alone, fetched again when `staffQueueChanged` fires on any page."""
+    return render_template("staff/_queue_count.html")
 
 
 # --- people --------------------------------------------------------------------------------
