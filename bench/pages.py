@@ -50,7 +50,7 @@ PAGES = [
 ]
 
 PARTIALS = [
-    Partial("work queue", "staff", "/staff/", "/staff/"),
+    Partial("work queue", "staff", "/staff/", "/staff/?part=status"),
     Partial("order status", "resident", "/kitchen/orders/{order_id}", "/kitchen/orders/{order_id}/status"),
     Partial("credit balance", "resident", "/aid/credits", "/aid/credits?part=balance"),
 ]
