@@ -11,9 +11,9 @@ ROWS = (10, 1000)
 BUDGETS = {
     # 3 for the page (user, community, unread) + kitchen 4 + mutual aid 3 + alleys 2 + the foundation's 1
     "work queue": 13,
-    # 3 + population 4 + kitchen 3 + mutual aid 3 + alleys 2 + the staff menu's count (one per module and the
+    # 3 + population 1 + kitchen 3 + mutual aid 3 + alleys 2 + the staff menu's count (one per module and the
     # foundation's) 4 + the sub-district 1: the report sums three modules and the foundation
-    "monthly report": 20,
+    "monthly report": 17,
 }
 
 
