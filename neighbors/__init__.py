@@ -9,7 +9,7 @@ from . import cli, error_pages
 from .config import ROOT, from_environment
 from .database import install_sqlite_behaviour
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-from .i18n import elder_mode_on, html_lang, select_locale
+from .i18n import elder_mode_on, html_lang, install_translations, select_locale
 from .security import add_security_headers, refuse_nul_characters, trust_proxies
 from .templating import register_filters
 
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_timezone="Asia/Shanghai")
+    install_translations(app, babel)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
