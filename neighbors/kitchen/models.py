@@ -428,6 +428,7 @@ class Feedback(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    hidden_reason: Mapped[str] = mapped_column(sa.String(200), default="")  # shown to its author, who may appeal
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     resident: Mapped[User] = relationship(foreign_keys=[resident_id], lazy="joined")

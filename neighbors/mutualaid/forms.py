@@ -43,13 +43,29 @@ class RequestForm(OnceForm):
     address = StringField(_l("Where"), render_kw={"maxlength": 200})
     when = RadioField(_l("When"), choices=[SelectChoice("asap", _l("As soon as possible")), SelectChoice("window", _l("At a set time"))],
                       default="asap")
+    # Up to three windows without JavaScript: `day`/`starts`/`ends`, then `day_2` …, `day_3` …; empty rows are ignored.
     day = DateField(_l("Day"), validators=[Optional()])
     starts = TimeField(_l("From what time"), validators=[Optional()])
     ends = TimeField(_l("Until what time"), validators=[Optional()])
+    day_2 = DateField(_l("Day"), validators=[Optional()])
+    starts_2 = TimeField(_l("From what time"), validators=[Optional()])
+    ends_2 = TimeField(_l("Until what time"), validators=[Optional()])
+    day_3 = DateField(_l("Day"), validators=[Optional()])
+    starts_3 = TimeField(_l("From what time"), validators=[Optional()])
+    ends_3 = TimeField(_l("Until what time"), validators=[Optional()])
     photo = FileField(_l("Photo (optional)"), render_kw={"accept": "image/jpeg,image/png"})
     remove_photo = BooleanField(_l("Remove the photo"))
     invited = HiddenField()
     offer = HiddenField()
+
+
+WINDOW_ROWS = 3
+
+
+def window_rows(form: RequestForm) -> list[tuple]:
+    """The (day, starts, ends) fields of each window row, first row first."""
+    return [(form.day, form.starts, form.ends), (form.day_2, form.starts_2, form.ends_2),
+            (form.day_3, form.starts_3, form.ends_3)]
 
 
 class DoneForm(FlaskForm):

@@ -147,6 +147,7 @@ class HelpRequest(db.Model):
     address: Mapped[str] = mapped_column(sa.String(200))
     photo_key: Mapped[str | None] = mapped_column(sa.String(100))
     asap: Mapped[bool] = mapped_column(default=True)
+    # The span of all its windows (earliest start, latest end): the board sorts by it; the windows are below.
     window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
     window_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(sa.String(12), default=Status.OPEN, index=True)
@@ -175,6 +176,9 @@ class HelpRequest(db.Model):
     history: Mapped[list[RequestEvent]] = relationship(
         order_by="(RequestEvent.created_at, RequestEvent.id)", back_populates="request"
     )
+    windows: Mapped[list[RequestWindow]] = relationship(
+        order_by="(RequestWindow.starts, RequestWindow.id)", cascade="all, delete-orphan", back_populates="request"
+    )
     __table_args__ = (
         sa.CheckConstraint(STATUS_CHECK, name="known_status"),
         sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
@@ -202,6 +206,23 @@ class HelpRequest(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+
+class RequestWindow(db.Model):
+    """One time the requester can be helped (周二 14:00–17:00); a request has none (as soon as possible) or several."""
+
+    __tablename__ = "mutualaid_request_windows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_requests.id", ondelete="CASCADE"), index=True)
+    starts: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    request: Mapped[HelpRequest] = relationship(back_populates="windows")
+    __table_args__ = (
+        sa.CheckConstraint("starts < ends", name="starts_before_ends"),
+        sa.UniqueConstraint("request_id", "starts"),
+    )
 
 
 class RequestEvent(db.Model):

@@ -6,14 +6,14 @@ DomainError when a rule refuses. Helpers (leading underscore) only flush.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import accounts, audit, tick, uploads
+from .. import accounts, appeals, audit, tick, uploads
 from ..clock import local_to_utc, to_local
 from ..database import begin_write
 from ..errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
@@ -23,7 +23,7 @@ from ..notifications import notify
 from ..workqueue import QueueItem
 from .models import (
     DEFAULT_SKILLS, TRANSITIONS, AidSettings, Availability, CreditAccount, CreditTransaction, HelpRequest,
-    LedgerEntry, Offer, RequestEvent, Skill, Status, TransactionKind, VolunteerProfile, VolunteerSkill,
+    LedgerEntry, Offer, RequestEvent, RequestWindow, Skill, Status, TransactionKind, VolunteerProfile, VolunteerSkill,
 )
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
@@ -492,6 +492,9 @@ def _link(request: HelpRequest) -> str:
 
 # --- requests: making and changing them -----------------------------------------------
 
+MAX_WINDOWS = 3
+
+
 @dataclass
 class RequestDetails:
     skill: str | int
@@ -499,9 +502,46 @@ class RequestDetails:
     description: str
     address: str
     asap: bool = True
-    day: date | None = None
+    day: date | None = None  # the first window …
     starts: time | None = None
     ends: time | None = None
+    more_windows: list[tuple[date | None, time | None, time | None]] = field(default_factory=list)  # … the others
+
+
+def window_field(name: str, position: int) -> str:
+    """The form field of a window's part: `day`, `starts`, `ends` for the first; `day_2` … for the others."""
+    return name if position == 0 else f"{name}_{position + 1}"
+
+
+def _clean_windows(details: RequestDetails, now: datetime) -> list[tuple[datetime, datetime]]:
+    """Each window on its own day, end after start, not past, within two months; none overlapping another.
+
+    A row left wholly empty is no window (the form shows a few rows; people fill one or more).
+    """
+    given = [(details.day, details.starts, details.ends), *details.more_windows]
+    rows = [(day, starts, ends, position) for position, (day, starts, ends) in enumerate(given)
+            if any(part is not None for part in (day, starts, ends))]
+    if not rows:
+        raise InvalidInput(N_("Choose the day."), field="day")
+    if len(rows) > MAX_WINDOWS:
+        raise InvalidInput(N_("Give at most %(count)s times."), field="day", count=MAX_WINDOWS)
+    windows: list[tuple[datetime, datetime]] = []
+    for day, starts, ends, position in rows:
+        if day is None:
+            raise InvalidInput(N_("Choose the day."), field=window_field("day", position))
+        if starts is None or ends is None:
+            raise InvalidInput(N_("Choose from what time until what time."), field=window_field("starts", position))
+        if starts >= ends:
+            raise InvalidInput(N_("The end time must be after the start time."), field=window_field("ends", position))
+        window_start, window_end = local_to_utc(day, starts), local_to_utc(day, ends)
+        if window_end <= now:
+            raise InvalidInput(N_("Choose a time that has not passed yet."), field=window_field("day", position))
+        if window_start > now + timedelta(days=60):
+            raise InvalidInput(N_("Choose a day within the next two months."), field=window_field("day", position))
+        if any(window_start < other_end and other_start < window_end for other_start, other_end in windows):
+            raise InvalidInput(N_("These times overlap. Give each time once."), field=window_field("day", position))
+        windows.append((window_start, window_end))
+    return sorted(windows)
 
 
 def _clean_details(community_id: int, details: RequestDetails, now: datetime, home: str = "") -> dict:
@@ -519,22 +559,20 @@ def _clean_details(community_id: int, details: RequestDetails, now: datetime, ho
         raise InvalidInput(N_("Enter where the help is needed."), field="address")
     if len(address) > 200:
         raise InvalidInput(N_("The address can have at most 200 characters."), field="address")
-    window_start = window_end = None
-    if not details.asap:
-        if details.day is None:
-            raise InvalidInput(N_("Choose the day."), field="day")
-        if details.starts is None or details.ends is None:
-            raise InvalidInput(N_("Choose from what time until what time."), field="starts")
-        if details.starts >= details.ends:
-            raise InvalidInput(N_("The end time must be after the start time."), field="ends")
-        window_start = local_to_utc(details.day, details.starts)
-        window_end = local_to_utc(details.day, details.ends)
-        if window_end <= now:
-            raise InvalidInput(N_("Choose a time that has not passed yet."), field="day")
-        if window_start > now + timedelta(days=60):
-            raise InvalidInput(N_("Choose a day within the next two months."), field="day")
+    windows = [] if details.asap else _clean_windows(details, now)
     return {"skill_id": skill.id, "title": title, "description": description, "address": address,
-            "asap": details.asap, "window_start": window_start, "window_end": window_end}
+            "asap": details.asap, "windows": windows}
+
+
+def _set_windows(request: HelpRequest, windows: list[tuple[datetime, datetime]]) -> None:
+    """Replace the request's windows; its span (earliest start, latest end) orders the board."""
+    if request.windows:
+        request.windows.clear()
+        db.session.flush()  # the old rows go before new ones with the same start arrive
+    request.windows = [RequestWindow(community_id=request.community_id, starts=starts, ends=ends)
+                       for starts, ends in windows]
+    request.window_start = min((starts for starts, _ends in windows), default=None)
+    request.window_end = max((ends for _starts, ends in windows), default=None)
 
 
 def pays_from_pool(requester: User, settings: CreditRules, now: datetime) -> bool:
@@ -558,6 +596,7 @@ def create_request(actor: User, for_user_id, details: RequestDetails, now: datet
             return earlier
     _ensure_skills(community_id, now)
     values = _clean_details(community_id, details, now, home=requester.address)
+    windows = values.pop("windows")
     invited = _invitable(community_id, invited_id, requester) if invited_id else None
     offer = None
     if offer_id:
@@ -578,6 +617,7 @@ def create_request(actor: User, for_user_id, details: RequestDetails, now: datet
                               photo_key=stored.key if stored else None, status=Status.OPEN,
                               invited_id=invited.id if invited else None, offer_id=offer.id if offer else None,
                               submission_key=submission_key or None, created_at=now, **values)
+        _set_windows(request, windows)
         db.session.add(request)
         db.session.flush()
         db.session.add(RequestEvent(community_id=community_id, request_id=request.id, actor_id=actor.id,
@@ -606,10 +646,12 @@ def edit_request(actor: User, request_id: int, details: RequestDetails, now: dat
     request = _locked_request(request_id, actor)
     _refuse(request, "edit", actor)
     values = _clean_details(request.community_id, details, now, home=request.requester.address)
+    windows = values.pop("windows")
     stored = uploads.store_image(photo, request.community_id) if photo else None
     old_photo = request.photo_key
     for key, value in values.items():
         setattr(request, key, value)
+    _set_windows(request, windows)
     if stored or remove_photo:
         request.photo_key = stored.key if stored else None
     db.session.add(RequestEvent(community_id=request.community_id, request_id=request.id, actor_id=actor.id,
@@ -886,9 +928,83 @@ def hide_offer(actor: User, offer_id: int, reason: str, now: datetime) -> Offer:
     offer.hidden_at, offer.hidden_by_id, offer.hidden_reason = now, actor.id, reason
     audit.record(actor, "mutualaid.offer_hidden", offer, community_id=offer.community_id, subject=offer.volunteer,
                  before={"hidden": False}, after={"hidden": True}, reason=reason, now=now)
-    notify(offer.volunteer, N_("Community staff hid your offer %(title)s. Reason: %(reason)s"), link="/aid/offers",
+    notify(offer.volunteer, N_("Community staff hid your offer %(title)s. Reason: %(reason)s"),
+           link=f"/aid/volunteers/{offer.volunteer_id}#hidden-offers",
            now=now, title=offer.title, reason=reason)
     return offer
+
+
+# --- appeals against hidden content (registered with neighbors.appeals) ------------------
+
+def _hidden_request(request_id: int) -> appeals.HiddenRecord | None:
+    request = db.session.get(HelpRequest, request_id)
+    if request is None:
+        return None
+    return appeals.HiddenRecord(community_id=request.community_id,
+                                author_ids=frozenset({request.requester_id, request.created_by_id}),
+                                hidden=request.hidden, reason=request.hidden_reason)
+
+
+def _describe_requests(community_id: int, request_ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = db.session.execute(sa.select(HelpRequest.id, HelpRequest.title).where(
+        HelpRequest.community_id == community_id, HelpRequest.id.in_(request_ids)))
+    return {request_id: (title, f"/aid/requests/{request_id}") for request_id, title in rows}
+
+
+def _reinstate_request(actor: User, request_id: int, now: datetime) -> None:
+    """Staff show a hidden request again after an appeal; flushes only (the appeal's decision commits)."""
+    request = _locked_request(request_id, actor)
+    if not actor.is_staff_of(request.community_id):
+        raise NotAllowed(N_("Only staff of this community can do that."))
+    if not request.hidden:
+        raise Conflict(N_("This is no longer hidden."))
+    audit.record(actor, "mutualaid.request_reinstated", request, community_id=request.community_id,
+                 subject=request.requester, before={"hidden": True, "reason": request.hidden_reason},
+                 after={"hidden": False}, now=now)
+    request.hidden_at, request.hidden_by_id, request.hidden_reason = None, None, ""
+    db.session.flush()
+
+
+def _hidden_offer(offer_id: int) -> appeals.HiddenRecord | None:
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        return None
+    return appeals.HiddenRecord(community_id=offer.community_id, author_ids=frozenset({offer.volunteer_id}),
+                                hidden=offer.hidden, reason=offer.hidden_reason)
+
+
+def _describe_offers(community_id: int, offer_ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = db.session.execute(sa.select(Offer.id, Offer.title, Offer.volunteer_id).where(
+        Offer.community_id == community_id, Offer.id.in_(offer_ids)))
+    return {offer_id: (title, f"/aid/volunteers/{volunteer_id}#offers") for offer_id, title, volunteer_id in rows}
+
+
+def _reinstate_offer(actor: User, offer_id: int, now: datetime) -> None:
+    """Staff show a hidden offer again after an appeal; flushes only."""
+    begin_write()
+    offer = db.session.scalar(sa.select(Offer).where(Offer.id == offer_id).with_for_update())
+    if offer is None or not actor.is_staff_of(offer.community_id):
+        raise NotFound(N_("That offer was not found."))
+    if not offer.hidden:
+        raise Conflict(N_("This is no longer hidden."))
+    audit.record(actor, "mutualaid.offer_reinstated", offer, community_id=offer.community_id, subject=offer.volunteer,
+                 before={"hidden": True, "reason": offer.hidden_reason}, after={"hidden": False}, now=now)
+    offer.hidden_at, offer.hidden_by_id, offer.hidden_reason = None, None, ""
+    db.session.flush()
+
+
+appeals.register("mutualaid.request", check=_hidden_request, describe=_describe_requests,
+                 reinstate=_reinstate_request)
+appeals.register("mutualaid.offer", check=_hidden_offer, describe=_describe_offers, reinstate=_reinstate_offer)
+
+
+def hidden_offers_of(community_id: int, user_id: int) -> list[Offer]:
+    """A volunteer's own offers that staff hid, so they see why and may appeal."""
+    return list(db.session.scalars(
+        sa.select(Offer).where(Offer.community_id == community_id, Offer.volunteer_id == user_id,
+                               Offer.active.is_(True), Offer.hidden_at.is_not(None))
+        .options(joinedload(Offer.skill)).order_by(Offer.hidden_at.desc())
+    ))
 
 
 # --- offers -----------------------------------------------------------------------------
@@ -950,7 +1066,7 @@ def _person(relationship):
     return joinedload(relationship).lazyload(User.role_grants)
 
 
-CARD = (joinedload(HelpRequest.skill), _person(HelpRequest.requester))
+CARD = (joinedload(HelpRequest.skill), _person(HelpRequest.requester), selectinload(HelpRequest.windows))
 
 
 def request_for_page(request_id: int) -> HelpRequest | None:
@@ -1025,11 +1141,15 @@ def all_requests(community_id: int, status: str | None = None) -> list[HelpReque
 def _available_for(profile: VolunteerProfile | None, request: HelpRequest, now: datetime) -> bool:
     if profile is None:
         return False
-    if request.asap or request.window_start is None:
+    if request.asap or not request.windows:
         return profile.available_on(to_local(now).weekday())
-    start, end = to_local(request.window_start), to_local(request.window_end)
-    return any(slot.weekday == start.weekday() and slot.starts < end.time() and start.time() < slot.ends
-               for slot in profile.availability)
+    return any(_overlaps(slot, to_local(window.starts), to_local(window.ends))
+               for window in request.windows for slot in profile.availability)
+
+
+def _overlaps(slot, start: datetime, end: datetime) -> bool:
+    """A weekly free slot meets a window (both local; a window lies within one day)."""
+    return slot.weekday == start.weekday() and slot.starts < end.time() and start.time() < slot.ends
 
 
 def suggestions(request: HelpRequest, now: datetime, limit: int = 3) -> list[dict]:

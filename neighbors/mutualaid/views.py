@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import accounts, uploads
-from ..clock import utcnow
+from .. import accounts, appeals, uploads
+from ..clock import to_local, utcnow
 from ..errors import DomainError
 from ..extensions import db, htmx
 from ..forms import EmptyForm, acting_for_choices, show_error
@@ -17,7 +17,7 @@ from ..security import login_required, require_community, role_required
 from . import services
 from .forms import (
     DAY_PARTS, WEEKDAY_NAMES, ConfirmForm, DisputeForm, DoneForm, GiftForm, GrantForm, InviteForm, OfferForm,
-    ProfileForm, ReasonForm, RequestForm, ResolveForm, SettingsForm, SkillForm,
+    ProfileForm, ReasonForm, RequestForm, ResolveForm, SettingsForm, SkillForm, window_rows,
 )
 from .models import Status
 
@@ -116,10 +116,11 @@ def _request_form(form: RequestForm) -> RequestForm:
 
 
 def _details(form: RequestForm) -> services.RequestDetails:
+    first, *others = [(day.data, starts.data, ends.data) for day, starts, ends in window_rows(form)]
     return services.RequestDetails(
         skill=form.skill.data, title=form.title.data or "", description=form.description.data or "",
-        address=form.address.data or "", asap=form.when.data != "window", day=form.day.data,
-        starts=form.starts.data, ends=form.ends.data,
+        address=form.address.data or "", asap=form.when.data != "window", day=first[0],
+        starts=first[1], ends=first[2], more_windows=others,
     )
 
 
@@ -164,7 +165,8 @@ def new_request():
             return redirect(url_for(".request_page", request_id=created.id), 303)
     else:
         status = 422
-    return render_template("mutualaid/request_form.html", form=form, offer=offer, editing=None), status
+    return render_template("mutualaid/request_form.html", form=form, offer=offer, editing=None,
+                           window_rows=window_rows(form)), status
 
 
 def _refuse(error: DomainError) -> None:
@@ -197,7 +199,10 @@ def _panel_context(help_request, **forms) -> dict:
             form_field.id = f"{name}-{form_field.name}"  # one page holds several forms with a `reason`
     show_suggestions = help_request.can("invite", current_user)
     payer_is_pool = services.pays_from_pool(help_request.requester, services.rules(help_request.community_id), now)
-    return {"r": help_request, "forms": defaults, "payer_is_pool": payer_is_pool,
+    can_appeal = help_request.hidden and current_user.id in (help_request.requester_id, help_request.created_by_id)
+    return {"r": help_request, "forms": defaults, "payer_is_pool": payer_is_pool, "can_appeal": can_appeal,
+            "appeal": appeals.latest_appeal(help_request.community_id, "mutualaid.request", help_request.id)
+            if can_appeal else None,
             "suggestions": services.suggestions(help_request, now) if show_suggestions else [],
             "trust": services.trust_record(help_request.community_id, help_request.volunteer_id)
             if help_request.volunteer_id else None,
@@ -241,11 +246,9 @@ def edit_request(request_id: int):
     if request.method == "GET":
         form.skill.data = str(help_request.skill_id)
         form.when.data = "asap" if help_request.asap else "window"
-        if help_request.window_start:
-            from ..clock import to_local
-
-            start, end = to_local(help_request.window_start), to_local(help_request.window_end)
-            form.day.data, form.starts.data, form.ends.data = start.date(), start.time(), end.time()
+        for (day, starts, ends), window in zip(window_rows(form), help_request.windows):
+            start, end = to_local(window.starts), to_local(window.ends)
+            day.data, starts.data, ends.data = start.date(), start.time(), end.time()
     elif form.validate_on_submit():
         try:
             services.edit_request(current_user, request_id, _details(form), utcnow(), photo=_photo(form),
@@ -258,7 +261,8 @@ def edit_request(request_id: int):
             return redirect(url_for(".request_page", request_id=request_id), 303)
     else:
         status = 422
-    return render_template("mutualaid/request_form.html", form=form, offer=None, editing=help_request), status
+    return render_template("mutualaid/request_form.html", form=form, offer=None, editing=help_request,
+                           window_rows=window_rows(form)), status
 
 
 def _act(request_id: int, form_name: str, form, call, success: str, trigger: str | None = None):
@@ -425,7 +429,10 @@ def volunteer_page(user_id: int):
     if profile is None and not person.has_role(Role.VOLUNTEER):
         abort(404)
     offers = [o for o in services.offers(person.community_id) if o.volunteer_id == person.id]
+    hidden_offers = services.hidden_offers_of(person.community_id, person.id) if person.id == current_user.id else []
     return render_template("mutualaid/volunteer.html", person=person, profile=profile, offers=offers,
+                           hidden_offers=[(offer, appeals.latest_appeal(offer.community_id, "mutualaid.offer", offer.id))
+                                          for offer in hidden_offers],
                            trust=services.trust_record(person.community_id, person.id))
 
 
