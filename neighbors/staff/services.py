@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext, ngettext
 from sqlalchemy.orm import lazyload
 
-from .. import accounts
+from .. import accounts, appeals
 from ..clock import local_to_utc, to_local
 from ..database import begin_write
 from ..errors import N_, InvalidInput, NotAllowed, NotFound
@@ -500,6 +500,7 @@ def work_queue(community_id: int, now: datetime) -> WorkQueue:
             db.session.rollback()
             unavailable.append(module)
     items.extend(foundation_queue(community_id, now))
+    items.extend(appeals.staff_queue(community_id, now))  # hidden-content appeals, from every module
     seen: set[tuple[str, str]] = set()
     unique = []
     for item in items:
@@ -514,7 +515,8 @@ def work_queue(community_id: int, now: datetime) -> WorkQueue:
 
 def work_queue_count(community_id: int, now: datetime) -> int:
     """len(work_queue(...).items) cheaply, for the staff menu on every page: one statement per module."""
-    total = db.session.scalar(sa.select(sa.func.count(User.id)).where(_alone(community_id))) or 0
+    alone = sa.select(sa.func.count(User.id)).where(_alone(community_id)).scalar_subquery()
+    total = db.session.scalar(sa.select(alone + appeals.open_count(community_id))) or 0  # one statement for both
     for module in MODULES:
         count = service(module, "staff_queue_count")
         listing = service(module, "staff_queue")
