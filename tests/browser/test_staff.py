@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, shot
-from tests.factories import PASSWORD, make_community, make_user
+from tests.factories import PASSWORD, link_carer, make_community, make_user
 from tests.staff import test_reports as march_data
 from tests.staff.conftest import World
 from neighbors.models import CommunityType
@@ -114,3 +114,36 @@ def test_linking_a_carer_takes_the_item_off_the_queue(page, server, app):
     assert "王美玲" in page.locator("#carers .carer-row").inner_text()
     assert page.locator("#staff-queue-count").is_hidden()
     shot(page, "staff-carer-linked-phone")
+
+
+POLL_NOW = """status => htmx.ajax('GET', status.getAttribute('hx-get'),
+                               {source: status, target: status, swap: 'outerHTML'})"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_queue_reloads_its_list_only_when_it_changed(page, server, app, size):
+    """The minute's poll, run now: unchanged, only the status line is swapped; changed, the list and the nav follow."""
+    home = make_community("镇海社区")
+    staff = make_user(home, "staff", name="陈丽华")
+    daughter = make_user(home, name="王美玲")
+    elder = make_user(home, name="郑长华", phone=None, needs_care=True, birth_date=date(1941, 3, 2))
+    make_user(home, name="林阿婆", phone=None, needs_care=True, birth_date=date(1938, 5, 9))
+    page.set_viewport_size(SIZES[size])
+    login(page, server.url, staff.phone, PASSWORD)
+    page.goto(server.url + "/staff/")
+    assert page.locator("#staff-queue-count").inner_text() == "2"
+    page.locator("#work-queue").evaluate("section => section.dataset.loaded = 'first'")
+    page.locator("#queue-status").evaluate(POLL_NOW)
+    expect(page.locator("#queue-status")).to_contain_text("2 件事等待处理")
+    assert page.locator("#work-queue").get_attribute("data-loaded") == "first", "an unchanged queue is not reloaded"
+
+    link_carer(daughter, elder)
+    page.locator("#queue-status").evaluate(POLL_NOW)
+    expect(page.locator("#work-queue .queue-item")).to_have_count(1)
+    expect(page.locator("#staff-queue-count")).to_have_text("1")
+    assert page.locator("#work-queue").get_attribute("data-loaded") is None
+    assert "郑长华" not in page.locator("#work-queue").inner_text()
+    assert "林阿婆 需要照顾，但还没有照顾人" in page.locator("#work-queue").inner_text()
+    assert "等待" in page.locator("#work-queue .queue-item .meta").inner_text()
+    assert fits_width(page)
+    shot(page, f"staff-queue-refreshed-{size}")
