@@ -31,8 +31,8 @@ def local_datetime(moment: datetime | None, with_date: bool = True) -> str:
 def day_label(day: date | None) -> str:
     if day is None:
         return ""
-    locale = str(get_locale() or "zh")
-    if locale == "zh":
+    locale = get_locale()  # its language, not str(locale): pages show hundreds of days and str() is slow
+    if locale is None or locale.language == "zh":
         return f"{day.month}月{day.day}日 周{WEEKDAYS['zh'][day.weekday()]}"
     return f"{WEEKDAYS['en'][day.weekday()]} {day.day} {day.strftime('%b')}"
 

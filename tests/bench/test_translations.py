@@ -63,3 +63,17 @@ def test_pages_in_both_languages(client):
     english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Neighbors helping neighbors" in english and "邻里守望" not in english
     assert "邻里守望" in client.get("/").get_data(as_text=True)
+
+
+def test_day_labels_follow_the_requests_language(app):
+    from datetime import date
+
+    from neighbors.templating import day_label
+
+    monday = date(2026, 11, 30)
+    with app.test_request_context("/", headers={"Accept-Language": "zh"}):
+        assert day_label(monday) == "11月30日 周一"
+        with force_locale("en"):
+            assert day_label(monday) == "Mon 30 Nov"
+    with app.test_request_context("/", headers={"Accept-Language": "en-GB,en;q=0.9"}):
+        assert day_label(monday) == "Mon 30 Nov"
