@@ -5,10 +5,6 @@ empty tables (the schema is built once per session and emptied between tests).
 """
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,8 +13,8 @@ from flask.testing import FlaskClient
 
 from neighbors import create_app
 from neighbors.extensions import db, limiter
+from tests.live import TEST_SECRET_KEY, Gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("NEIGHBORS_TEST_DATABASE_URL")
 
 
@@ -58,7 +54,7 @@ def _test_config(database_url: str, upload_dir: Path) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "SECRET_KEY": TEST_SECRET_KEY,
         "NEIGHBORS_ENV": "testing",
         "NEIGHBORS_UPLOAD_DIR": str(upload_dir),
         "RATELIMIT_ENABLED": False,
@@ -190,51 +186,8 @@ def auth(web):
 
 # --- a running server, for concurrency and browser tests -------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
-    def __init__(self, url: str, process: subprocess.Popen):
-        self.url = url
-        self.process = process
-
-
 @pytest.fixture
 def live_server(app, database_url, upload_dir):
-    """gunicorn serving the test database on a free port (4 workers x 4 threads)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "NEIGHBORS_ENV": "testing",
-        "NEIGHBORS_UPLOAD_DIR": str(upload_dir),
-        "RATELIMIT_ENABLED": "false",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "4", "--threads", "4",
-         "--log-level", "warning", "neighbors:create_app()"],
-        cwd=ROOT, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError("gunicorn exited during start-up")
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("gunicorn did not start")
-    yield LiveServer(url, process)
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    """gunicorn serving the test database on a free port (4 workers x 4 threads), see tests/live.py."""
+    with Gunicorn(database_url, upload_dir, workers=4, threads=4) as server:
+        yield server

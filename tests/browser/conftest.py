@@ -3,16 +3,12 @@
 Every test gets a phone-sized page that records console errors and failed requests; the
 test fails if any happened. `shot(page, name)` writes a screenshot for people to look at.
 """
-import contextlib
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
+
+from tests.live import Gunicorn
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -91,42 +87,9 @@ def server(app, browser_server, problems):
 
 @pytest.fixture(scope="session")
 def browser_server(_schema, database_url, upload_dir):
-    from tests.conftest import LiveServer
-
-    with serve(database_url, upload_dir) as (url, process):
-        yield LiveServer(url, process)
-
-
-@contextlib.contextmanager
-def serve(database_url: str, upload_dir, workers: int = 2):
-    """gunicorn on a free port, ready when a worker has answered (workers boot after the port opens)."""
-    from tests.conftest import ROOT, free_port
-
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-           "NEIGHBORS_ENV": "testing", "NEIGHBORS_UPLOAD_DIR": str(upload_dir), "RATELIMIT_ENABLED": "false"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4",
-         "--timeout", "120", "--log-level", "warning", "neighbors:create_app()"], cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(url + "/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
-        yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """gunicorn (tests/live.py) with a 120 s worker timeout: a busy two-core machine must not kill a slow page."""
+    with Gunicorn(database_url, upload_dir, workers=2, threads=4, worker_timeout=120) as server:
+        yield server
 
 
 def shot(page, name: str) -> Path:

@@ -1,10 +1,8 @@
-"""A gunicorn we can kill, and a write load that remembers which writes were acknowledged."""
+"""A write load that remembers which writes were acknowledged, a gunicorn we can kill (tests/live.py), and `flask` commands."""
 from __future__ import annotations
 
 import itertools
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,11 +12,10 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 
-from tests.conftest import ROOT, free_port
-from tests.live import csrf_token
+from tests.live import ROOT, TEST_SECRET_KEY, Gunicorn, csrf_token
 
 SERVER_ENV = {
-    "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+    "SECRET_KEY": TEST_SECRET_KEY,
     "NEIGHBORS_ENV": "testing",
     "RATELIMIT_ENABLED": "false",
 }
@@ -32,74 +29,12 @@ def flask_command(database_url: str, upload_dir, *args: str) -> subprocess.Compl
                           capture_output=True, text=True, timeout=120)
 
 
-class Server:
-    """gunicorn in a process group of its own, so SIGKILL takes the master and every worker at once."""
-
-    def __init__(self, database_url: str, upload_dir, workers: int = 2, threads: int = 4):
-        self.database_url = database_url
-        self.upload_dir = upload_dir
-        self.workers = workers
-        self.threads = threads
-        self.process: subprocess.Popen | None = None
-        self.url = ""
-
-    def start(self) -> None:
-        port = free_port()
-        env = {**os.environ, **SERVER_ENV, "DATABASE_URL": self.database_url,
-               "NEIGHBORS_UPLOAD_DIR": str(self.upload_dir)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(self.workers),
-             "--threads", str(self.threads), "--log-level", "error", "neighbors:create_app()"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited during start-up")
-            try:
-                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.kill()
-        raise RuntimeError("gunicorn did not start")
-
-    def kill(self) -> None:
-        """SIGKILL to the whole group: no worker finishes its request, nothing is flushed politely."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        _wait_until_port_free(self.url)
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-
-def _wait_until_port_free(url: str) -> None:
-    port = int(url.rsplit(":", 1)[1])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                time.sleep(0.05)
-        except OSError:
-            return
-
-
 @pytest.fixture
 def killable_server(app, database_url, upload_dir):
-    server = Server(database_url, upload_dir)
+    """A gunicorn (tests/live.py) the test starts, SIGKILLs and starts again; stopped at the end."""
+    server = Gunicorn(database_url, upload_dir, workers=2, threads=4, log_level="error")
     yield server
-    server.stop()
+    server.close()
 
 
 _phones = itertools.count(1)
