@@ -264,7 +264,7 @@ def appeal_helpers():
     """What a module's page needs to show the appeal form on a hidden record of its author."""
     def appeal_form(kind: str, record_id: int) -> AppealForm:
         form = AppealForm(formdata=None, kind=kind, record=str(record_id))
-        form.text.id = f"appeal-{kind.replace('.', '-')}-{record_id}"  # a page may list several hidden records
+        form.text.id = form.text.label.field_id = f"appeal-{kind.replace('.', '-')}-{record_id}"  # a page may list several hidden records
         return form
 
     return {"appeal_state_label": lambda state: str(STATE_LABELS.get(str(state), state)),
@@ -317,7 +317,7 @@ def _list_page(forms: dict[int, DecisionForm] | None = None, status: int = 200):
     for appeal in listed:
         forms.setdefault(appeal.id, DecisionForm(formdata=None))
         for form_field in forms[appeal.id]:
-            form_field.id = f"appeal-{appeal.id}-{form_field.name}"
+            form_field.id = form_field.label.field_id = f"appeal-{appeal.id}-{form_field.name}"
     return render_template("appeals/list.html", appeals=listed, decided=decided, forms=forms,
                            described=describe(listed + decided)), status
 

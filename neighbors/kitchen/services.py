@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 
-from .. import accounts, audit, tick
+from .. import accounts, appeals, audit, tick
 from ..clock import age_on, local_today, local_to_utc, to_local
 from ..database import begin_write
 from ..errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
@@ -1098,14 +1098,52 @@ def hide_feedback(actor: User, feedback_id: int, reason: str, now: datetime) -> 
     begin_write()
     if feedback.hidden_at is not None:
         raise DomainError(N_("This comment is already hidden."))
-    feedback.hidden_at, feedback.hidden_by_id = now, actor.id
+    feedback.hidden_at, feedback.hidden_by_id, feedback.hidden_reason = now, actor.id, reason
     feedback.acknowledged_at = feedback.acknowledged_at or now
     feedback.acknowledged_by_id = feedback.acknowledged_by_id or actor.id
     audit.record(actor, "kitchen.comment_hidden", feedback, community_id=feedback.community_id,
                  subject=feedback.resident, before={"comment": feedback.comment, "rating": feedback.rating},
                  after={"hidden": True}, reason=reason, now=now)
+    notify(feedback.resident, N_("Community staff hid your comment on a meal. Reason: %(reason)s"),
+           link=f"/kitchen/orders/{feedback.order_id}#appeal", now=now, reason=reason)
     db.session.commit()
     return feedback
+
+
+# --- appeals against a hidden comment (registered with neighbors.appeals) --------------------
+
+def _hidden_feedback(feedback_id: int) -> appeals.HiddenRecord | None:
+    feedback = db.session.get(Feedback, feedback_id)
+    if feedback is None:
+        return None
+    return appeals.HiddenRecord(community_id=feedback.community_id, author_ids=frozenset({feedback.resident_id}),
+                                hidden=feedback.hidden_at is not None, reason=feedback.hidden_reason)
+
+
+def _describe_feedback(community_id: int, feedback_ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = db.session.execute(sa.select(Feedback.id, Feedback.rating, Feedback.comment, Feedback.order_id).where(
+        Feedback.community_id == community_id, Feedback.id.in_(feedback_ids)))
+    return {feedback_id: (f"{'★' * rating} {comment}".strip(), f"/kitchen/orders/{order_id}")
+            for feedback_id, rating, comment, order_id in rows}
+
+
+def _reinstate_feedback(actor: User, feedback_id: int, now: datetime) -> None:
+    """Staff show a hidden comment again after an appeal; flushes only (the appeal's decision commits)."""
+    begin_write()
+    feedback = db.session.scalar(sa.select(Feedback).where(Feedback.id == feedback_id).with_for_update())
+    if feedback is None or not actor.is_staff_of(feedback.community_id):
+        raise NotFound(N_("That was not found."))
+    if feedback.hidden_at is None:
+        raise DomainError(N_("This comment is no longer hidden."))
+    audit.record(actor, "kitchen.comment_reinstated", feedback, community_id=feedback.community_id,
+                 subject=feedback.resident, before={"hidden": True, "reason": feedback.hidden_reason},
+                 after={"hidden": False}, now=now)
+    feedback.hidden_at, feedback.hidden_by_id, feedback.hidden_reason = None, None, ""
+    db.session.flush()
+
+
+appeals.register("kitchen.feedback", check=_hidden_feedback, describe=_describe_feedback,
+                 reinstate=_reinstate_feedback)
 
 
 def acknowledge_feedback(actor: User, feedback_id: int, now: datetime) -> Feedback:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import accounts
+from .. import accounts, appeals
 from ..clock import LOCAL_TZ, local_today, utcnow
 from ..errors import DomainError, NotAllowed, NotFound
 from ..extensions import db, htmx
@@ -175,8 +175,11 @@ def _order_page(order: MealOrder, status: int = 200, feedback_form: FeedbackForm
                 error: str | None = None):
     now = utcnow()
     feedback = services.feedback_for_order(order)
+    may_appeal = feedback is not None and feedback.hidden_at is not None and feedback.resident_id == current_user.id
     return render_template("kitchen/order.html", order=order, now=now, form=EmptyForm(),
-                           feedback=feedback, feedback_form=feedback_form or FeedbackForm(), error=error,
+                           feedback=feedback, may_appeal=may_appeal,
+                           appeal=appeals.latest_appeal(feedback.community_id, "kitchen.feedback", feedback.id)
+                           if may_appeal else None, feedback_form=feedback_form or FeedbackForm(), error=error,
                            can_cancel=services.can_cancel(current_user, order, now),
                            can_rate=order.status in ("delivered", "picked_up") and feedback is None
                            and accounts.can_act_for(current_user, order.resident)), status
