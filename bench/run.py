@@ -86,7 +86,52 @@ def has_data(scale: str) -> bool:
         communities = conn.execute(f'SELECT COUNT(*) FROM "{scale}".communities').fetchone()[0]
         if communities != SCALES[scale].communities:
             return False  # a build that stopped half-way is built again
-        return schema_is_current(conn, scale)  # data built before a schema change is built again
+        if schema_is_current(conn, scale):
+            return True
+    return catch_up_schema(scale)  # data built before a schema change: new tables and columns, else built again
+
+
+def catch_up_schema(scale: str) -> bool:
+    """Bring data built before a schema change up to the models when the change only added tables (left empty)
+    and columns that have a fixed default or may be NULL; the district data takes many minutes to build again."""
+    import sqlalchemy as sa
+    from sqlalchemy.schema import CreateColumn
+
+    from neighbors.extensions import db
+
+    app = app_for(scale)
+    with app.app_context():
+        try:
+            existing = sa.inspect(db.engine)
+            added = []
+            with db.engine.begin() as connection:
+                for table in db.metadata.sorted_tables:
+                    if not existing.has_table(table.name):
+                        continue
+                    have = {column["name"] for column in existing.get_columns(table.name)}
+                    for column in table.columns:
+                        if column.name in have:
+                            continue
+                        default = column.default.arg if column.default is not None and column.default.is_scalar else None
+                        if default is None and not column.nullable and column.server_default is None:
+                            return False
+                        ddl = str(CreateColumn(column).compile(dialect=db.engine.dialect))
+                        if default is not None and column.server_default is None:
+                            ddl += " DEFAULT " + str(sa.literal(default).compile(
+                                dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+                        connection.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN {ddl}')
+                        added.append(f"{table.name}.{column.name}")
+                    indexed = {index["name"] for index in existing.get_indexes(table.name)}
+                    for index in table.indexes:
+                        if index.name not in indexed:  # an index added since the build (built here, may take a while)
+                            index.create(connection)
+                            added.append(index.name)
+            db.metadata.create_all(db.engine)  # tables the data did not have yet (empty)
+            if added:
+                print(f"{scale}: added {', '.join(added)} to the existing data", flush=True)
+            return True
+        finally:
+            db.engine.dispose()
 
 
 def schema_is_current(conn, scale: str) -> bool:
