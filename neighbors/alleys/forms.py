@@ -48,6 +48,7 @@ class FindingForm(OnceForm):
         InputRequired(_l("Please fill this in.")), Length(max=200)])
     photos = MultipleFileField(_l("Photos (1 to 3)"))
     new_anyway = BooleanField(_l("This is a different problem: report it as new"))
+    held_photos = HiddenField()  # the signed reference to photos kept after a "possible duplicate" answer
 
 
 class AddToFindingForm(FlaskForm):
@@ -87,7 +88,8 @@ class RuleForm(FlaskForm):
                                validators=[Optional(), NumberRange(0, 20, _l("Enter a number of people from 0 to 20."))])
     need_sanitation = IntegerField(DEPARTMENT_LABELS["环卫"], default=0, validators=[
         Optional(), NumberRange(0, 20, _l("Enter a number of people from 0 to 20."))])
-    skip_holidays = BooleanField(_l("No patrol on holidays"), default=True)
+    skip_holidays = BooleanField(_l("No patrol on public holidays (and the extra days staff add)"), default=True)
+    adjusted_workdays = BooleanField(_l("Also patrol on weekend working days (调休上班日)"), default=False)
     active = BooleanField(_l("Rule is in use"), default=True)
 
     def needs(self) -> dict[str, int]:

@@ -129,7 +129,9 @@ class PatrolRule(db.Model):
     starts: Mapped[time] = mapped_column(sa.Time)
     ends: Mapped[time] = mapped_column(sa.Time)
     needs: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # kind -> slots
-    skip_holidays: Mapped[bool] = mapped_column(default=True)
+    skip_holidays: Mapped[bool] = mapped_column(default=True)  # official days off and the community's extra days
+    # also patrol on the weekend days the official calendar makes working days (调休上班)
+    adjusted_workdays: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

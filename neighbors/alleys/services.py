@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import secrets
 import statistics
 from collections import Counter
@@ -15,7 +16,8 @@ from datetime import date, datetime, time, timedelta
 
 import icalendar
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import accounts, audit, tick
@@ -25,8 +27,9 @@ from ..errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from ..extensions import db
 from ..models import Role, RoleGrant, User
 from ..notifications import notify
-from ..uploads import discard, store_image
+from ..uploads import StoredImage, discard, store_image, upload_root
 from ..workqueue import QueueItem
+from . import public_holidays
 from .models import (
     CATEGORIES, CATEGORY_NAMES, DEFAULT_ACCEPT_MINUTES, DEFAULT_RESOLVE_MINUTES, DEPARTMENTS, OPEN_STATES, STATE_LABELS,
     VOLUNTEER, Alley,
@@ -40,6 +43,11 @@ CHECKIN_EARLY = timedelta(minutes=30)
 SHORT_NOTICE = timedelta(hours=48)
 SIMILAR_WINDOW = timedelta(hours=24)
 MAX_PHOTOS = 3
+# Photos of a report answered with "possible duplicate" wait here (outside every community's folder) for the
+# reporter's "report anyway"; the signed reference to them expires after HOLD_PHOTOS_FOR.
+HELD_FOLDER = "alleys-held"
+HOLD_PHOTOS_FOR = timedelta(minutes=30)
+HELD_NAME = re.compile(r"[0-9a-f]{32}")
 
 
 class ShiftFull(DomainError):
@@ -47,14 +55,18 @@ class ShiftFull(DomainError):
 
 
 class DuplicateSuspected(DomainError):
-    """Open findings like this one exist; the reporter chooses to add to one or report anew."""
+    """Open findings like this one exist; the reporter chooses to add to one or report anew.
+
+    `held` is the signed reference to the photos already checked and kept, so "report anyway" needs no files."""
 
     status = 409
 
-    def __init__(self, similar: list[Finding]):
+    def __init__(self, similar: list[Finding], held: str = "", held_count: int = 0):
         super().__init__(N_("Someone already reported this kind of problem here today. Add to that report, "
                             "or tick “This is a different problem”."), field="new_anyway")
         self.similar = similar
+        self.held = held
+        self.held_count = held_count
 
 
 # --- who may do what -------------------------------------------------------------------
@@ -131,6 +143,31 @@ def _clean(text: str | None, field: str, limit: int, required: bool = True) -> s
 
 # --- lookups (read-only, filtered by community) -----------------------------------------
 
+def in_reach(actor: User, community_id: int) -> bool:
+    """Staff and members act in their own community; administrators in every community of the district."""
+    return actor.is_admin or actor.community_id == community_id
+
+
+def _reachable(actor: User, model, record_id: int | None, message: str):
+    """A record by id, then its community checked: later queries of the action use `record.community_id`."""
+    record = db.session.get(model, record_id) if record_id else None
+    if record is None or not in_reach(actor, record.community_id):
+        raise NotFound(message)
+    return record
+
+
+def alley_for(actor: User, alley_id: int | None) -> Alley:
+    return _reachable(actor, Alley, alley_id, N_("That alley was not found."))
+
+
+def branch_for(actor: User, branch_id: int | None) -> AlleyBranch:
+    return _reachable(actor, AlleyBranch, branch_id, N_("That branch was not found."))
+
+
+def shift_for(actor: User, shift_id: int | None) -> PatrolShift:
+    return _reachable(actor, PatrolShift, shift_id, N_("That patrol shift was not found."))
+
+
 def get_alley(community_id: int, alley_id: int) -> Alley:
     alley = db.session.scalar(sa.select(Alley).where(Alley.id == alley_id, Alley.community_id == community_id))
     if alley is None:
@@ -165,6 +202,14 @@ SHIFT_LIST = (joinedload(PatrolShift.alley), joinedload(PatrolShift.signups).opt
 # what a finding's page shows: the alley, the reporter, the photos and the timeline with its actors
 FINDING_PAGE = (joinedload(Finding.alley), _person(Finding.reporter), selectinload(Finding.photos),
                 selectinload(Finding.events).options(_person(FindingEvent.actor)))
+
+
+def finding_for(actor: User, finding_id: int) -> Finding:
+    """A finding with what its page shows, if it lies in the actor's reach."""
+    finding = get_finding(None, finding_id)
+    if not in_reach(actor, finding.community_id):
+        raise NotFound(N_("That report was not found."))
+    return finding
 
 
 def get_finding(community_id: int | None, finding_id: int) -> Finding:
@@ -268,18 +313,26 @@ def save_branch(actor: User, community_id: int, name: str, secretary_id: int | N
 
 def _add_member(actor: User | None, branch: AlleyBranch, user: User, kind: str, department: str,
                 now: datetime | None) -> BranchMember:
+    """Staff may make someone an officer of a department; a secretary adds officers staff already named,
+    in their own department, and patrollers (the patroller role comes with the membership)."""
+    staff = actor is None or is_staff(actor, branch.community_id)
     if kind == "officer":
-        department = department or officer_department(user)
+        current = officer_department(user)
+        department = department or current
         if department not in DEPARTMENTS:
             raise InvalidInput(N_("Choose the officer's department."), field="department")
-        grant = accounts.grant_role(actor, user, Role.OFFICER, department=department)
+        if not staff and department != current:
+            raise InvalidInput(N_("Only staff can make someone an officer or change an officer's department."),
+                               field="department")
+        grant = accounts.grant_role(actor if staff else None, user, Role.OFFICER, department=department)
         if grant.department != department:
             audit.record(actor, "alleys.department_changed", grant, community_id=user.community_id, subject=user,
                          before={"department": grant.department}, after={"department": department}, now=now)
             grant.department = department
     else:
         if not user.has_role(Role.PATROLLER, Role.VOLUNTEER):
-            accounts.grant_role(actor, user, Role.PATROLLER)
+            # a secretary's new patroller: the grant is the membership's consequence, audited as member_added
+            accounts.grant_role(actor if staff else None, user, Role.PATROLLER)
     member = BranchMember(community_id=branch.community_id, branch_id=branch.id, user_id=user.id, kind=kind,
                           joined_at=now or utcnow())
     db.session.add(member)
@@ -291,10 +344,10 @@ def add_member(actor: User, branch_id: int, user_id: int, kind: str, department:
                now: datetime | None = None) -> BranchMember:
     if kind not in ("patroller", "officer"):
         raise InvalidInput(N_("Choose patroller or officer."), field="kind")
-    community_id = actor.community_id
     begin_write()
-    branch = get_branch(community_id, branch_id)
-    _require_staff(actor, branch.community_id)
+    branch = branch_for(actor, branch_id)
+    if not can_manage_branch(actor, branch):
+        raise NotAllowed(N_("Only the branch secretary or community staff can do that."))
     user = db.session.get(User, user_id) if user_id else None
     if user is None or user.community_id != branch.community_id:
         raise InvalidInput(N_("Choose a person from this community."), field="user")
@@ -309,10 +362,7 @@ def add_member(actor: User, branch_id: int, user_id: int, kind: str, department:
 
 def remove_member(actor: User, member_id: int, now: datetime | None = None) -> None:
     begin_write()
-    member = db.session.scalar(sa.select(BranchMember).where(
-        BranchMember.id == member_id, BranchMember.community_id == actor.community_id))
-    if member is None:
-        raise NotFound(N_("That member was not found."))
+    member = _reachable(actor, BranchMember, member_id, N_("That member was not found."))
     _require_staff(actor, member.community_id)
     audit.record(actor, "alleys.member_removed", member, community_id=member.community_id, subject=member.user,
                  before={"branch": member.branch.name, "kind": member.kind}, now=now)
@@ -334,10 +384,10 @@ def set_route(actor: User, alley_id: int, category: str, department: str, accept
     if accept_minutes > resolve_minutes:
         raise InvalidInput(N_("The time to accept cannot be longer than the time to fix."), field="accept_minutes")
     begin_write()
-    alley = get_alley(actor.community_id, alley_id)
+    alley = alley_for(actor, alley_id)
     _require_staff(actor, alley.community_id)
     route = db.session.scalar(sa.select(CategoryRoute).where(
-        CategoryRoute.alley_id == alley.id, CategoryRoute.category == category).with_for_update())
+        CategoryRoute.community_id == alley.community_id, CategoryRoute.alley_id == alley.id, CategoryRoute.category == category).with_for_update())
     before = None
     if route is None:
         route = CategoryRoute(community_id=alley.community_id, alley_id=alley.id, category=category)
@@ -380,14 +430,12 @@ def add_holiday(actor: User, community_id: int, day: date, name: str = "", now: 
     return holiday
 
 
-def remove_holiday(actor: User, community_id: int, holiday_id: int, now: datetime | None = None) -> None:
-    _require_staff(actor, community_id)
+def remove_holiday(actor: User, holiday_id: int, now: datetime | None = None) -> None:
     now = now or utcnow()
     begin_write()
-    holiday = db.session.scalar(sa.select(Holiday).where(Holiday.id == holiday_id,
-                                                         Holiday.community_id == community_id))
-    if holiday is None:
-        raise NotFound(N_("That holiday was not found."))
+    holiday = _reachable(actor, Holiday, holiday_id, N_("That holiday was not found."))
+    community_id = holiday.community_id
+    _require_staff(actor, community_id)
     audit.record(actor, "alleys.holiday_removed", holiday, community_id=community_id,
                  before={"day": holiday.day.isoformat()}, now=now)
     db.session.delete(holiday)
@@ -426,7 +474,7 @@ def _parse_needs(needs: dict) -> dict[str, int]:
 
 def save_rule(actor: User, alley_id: int, weekdays, starts: time, ends: time, needs: dict,
               skip_holidays: bool = True, active: bool = True, rule_id: int | None = None,
-              now: datetime | None = None) -> PatrolRule:
+              now: datetime | None = None, adjusted_workdays: bool = False) -> PatrolRule:
     """Create or change a rule, then bring its future shifts in line (notifying anyone affected)."""
     now = now or utcnow()
     weekdays = _parse_weekdays(weekdays)
@@ -436,7 +484,7 @@ def save_rule(actor: User, alley_id: int, weekdays, starts: time, ends: time, ne
         raise InvalidInput(N_("The end time must be after the start time."), field="ends")
     needs = _parse_needs(needs)
     begin_write()
-    alley = get_alley(actor.community_id, alley_id)
+    alley = alley_for(actor, alley_id)
     _require_manager(actor, alley)
     if rule_id:
         rule = db.session.scalar(sa.select(PatrolRule).where(
@@ -444,28 +492,37 @@ def save_rule(actor: User, alley_id: int, weekdays, starts: time, ends: time, ne
         if rule is None:
             raise NotFound(N_("That patrol rule was not found."))
         before = {"weekdays": rule.weekdays, "starts": rule.starts.isoformat(), "ends": rule.ends.isoformat(),
-                  "needs": rule.needs, "active": rule.active}
+                  "needs": rule.needs, "active": rule.active, "skip_holidays": rule.skip_holidays,
+                  "adjusted_workdays": rule.adjusted_workdays}
     else:
         rule = PatrolRule(community_id=alley.community_id, alley_id=alley.id, created_by_id=actor.id)
         db.session.add(rule)
         before = None
     rule.weekdays, rule.starts, rule.ends, rule.needs = weekdays, starts, ends, needs
     rule.skip_holidays, rule.active, rule.updated_at = bool(skip_holidays), bool(active), now
+    rule.adjusted_workdays = bool(adjusted_workdays)
     db.session.flush()
     sync_rule_shifts(rule, now)
     audit.record(actor, "alleys.rule_saved", rule, community_id=alley.community_id, before=before,
                  after={"weekdays": weekdays, "starts": starts.isoformat(), "ends": ends.isoformat(),
-                        "needs": needs, "active": rule.active}, now=now)
+                        "needs": needs, "active": rule.active, "skip_holidays": rule.skip_holidays,
+                        "adjusted_workdays": rule.adjusted_workdays}, now=now)
     db.session.commit()
     return rule
 
 
 def _desired_days(rule: PatrolRule, start: date, holidays: set[date]) -> set[date]:
+    """The rule's weekdays in the horizon; without the official days off and the community's extra days when
+    the rule skips holidays; with the official weekend working days (调休) when the rule asks for them."""
     if not rule.active:
         return set()
     wanted = set(rule.weekday_numbers)
-    days = (start + timedelta(days=n) for n in range(HORIZON_DAYS))
-    return {d for d in days if d.weekday() in wanted and not (rule.skip_holidays and d in holidays)}
+    days = [start + timedelta(days=n) for n in range(HORIZON_DAYS)]
+    desired = {d for d in days if d.weekday() in wanted
+               or (rule.adjusted_workdays and public_holidays.is_adjusted_workday(d))}
+    if rule.skip_holidays:
+        desired = {d for d in desired if d not in holidays and not public_holidays.is_day_off(d)}
+    return desired
 
 
 def sync_rule_shifts(rule: PatrolRule, now: datetime) -> int:
@@ -577,11 +634,12 @@ def generate_shifts(now: datetime) -> int:
 
 # --- sign-up, release, check-in ---------------------------------------------------------
 
-def _locked_shift(community_id: int, shift_id: int) -> PatrolShift:
+def _locked_shift(actor: User, shift_id: int) -> PatrolShift:
+    """The shift, locked, if it lies in the actor's reach (an administrator's reach is the district)."""
     shift = db.session.scalar(
-        sa.select(PatrolShift).where(PatrolShift.id == shift_id, PatrolShift.community_id == community_id)
+        sa.select(PatrolShift).where(PatrolShift.id == shift_id)
         .with_for_update().execution_options(populate_existing=True))
-    if shift is None:
+    if shift is None or not in_reach(actor, shift.community_id):
         raise NotFound(N_("That patrol shift was not found."))
     db.session.expire(shift, ["signups"])
     return shift
@@ -591,7 +649,7 @@ def sign_up(shift_id: int, actor: User, now: datetime, member: User | None = Non
     """Take a slot of one's kind (or one someone released); never more people than slots."""
     person = member or actor
     begin_write()
-    shift = _locked_shift(actor.community_id, shift_id)
+    shift = _locked_shift(actor, shift_id)
     if member is not None and member.id != actor.id:
         _require_manager(actor, shift.alley)
         if member.community_id != shift.community_id:
@@ -643,10 +701,11 @@ def sign_up(shift_id: int, actor: User, now: datetime, member: User | None = Non
 
 
 def assign(shift_id: int, actor: User, member_id: int, now: datetime) -> PatrolSignup:
+    shift = shift_for(actor, shift_id)
     member = db.session.get(User, member_id) if member_id else None
-    if member is None or member.community_id != actor.community_id:
+    if member is None or member.community_id != shift.community_id:
         raise InvalidInput(N_("Choose a person from this community."), field="user")
-    return sign_up(shift_id, actor, now, member=member)
+    return sign_up(shift.id, actor, now, member=member)
 
 
 def _own_signup(shift: PatrolShift, actor: User) -> PatrolSignup:
@@ -658,7 +717,7 @@ def _own_signup(shift: PatrolShift, actor: User) -> PatrolSignup:
 
 def withdraw(shift_id: int, actor: User, now: datetime) -> None:
     begin_write()
-    shift = _locked_shift(actor.community_id, shift_id)
+    shift = _locked_shift(actor, shift_id)
     signup = _own_signup(shift, actor)
     if now > shift.starts_at - WITHDRAW_BEFORE:
         raise DomainError(N_("It is less than 2 hours to the patrol, so you can no longer withdraw. "
@@ -670,7 +729,7 @@ def withdraw(shift_id: int, actor: User, now: datetime) -> None:
 def release(shift_id: int, actor: User, now: datetime) -> None:
     """Offer one's place to others; one stays responsible until someone takes it."""
     begin_write()
-    shift = _locked_shift(actor.community_id, shift_id)
+    shift = _locked_shift(actor, shift_id)
     signup = _own_signup(shift, actor)
     if now >= shift.starts_at:
         raise DomainError(N_("This patrol has already started."))
@@ -681,7 +740,7 @@ def release(shift_id: int, actor: User, now: datetime) -> None:
 
 def take_back(shift_id: int, actor: User, now: datetime) -> None:
     begin_write()
-    shift = _locked_shift(actor.community_id, shift_id)
+    shift = _locked_shift(actor, shift_id)
     signup = _own_signup(shift, actor)
     signup.released_at = None
     db.session.commit()
@@ -689,7 +748,7 @@ def take_back(shift_id: int, actor: User, now: datetime) -> None:
 
 def check_in(shift_id: int, actor: User, now: datetime) -> PatrolSignup:
     begin_write()
-    shift = _locked_shift(actor.community_id, shift_id)
+    shift = _locked_shift(actor, shift_id)
     signup = _own_signup(shift, actor)
     if shift.cancelled_at is not None:
         raise DomainError(N_("This patrol was cancelled."))
@@ -705,7 +764,7 @@ def check_in(shift_id: int, actor: User, now: datetime) -> PatrolSignup:
 
 def check_out(shift_id: int, actor: User, now: datetime) -> PatrolSignup:
     begin_write()
-    shift = _locked_shift(actor.community_id, shift_id)
+    shift = _locked_shift(actor, shift_id)
     signup = _own_signup(shift, actor)
     if signup.checked_in_at is None:
         raise DomainError(N_("Check in first."))
@@ -926,7 +985,7 @@ def _locked_finding(community_id: int, finding_id: int) -> Finding:
 
 def _act(finding_id: int, action: str, actor: User, now: datetime) -> Finding:
     begin_write()
-    finding = _locked_finding(actor.community_id if not actor.is_admin else _community_of(finding_id), finding_id)
+    finding = _locked_finding(_community_of(finding_id) if actor.is_admin else actor.community_id, finding_id)
     if not finding_allows(finding, action, actor):
         sources, _ = TRANSITIONS[action]
         if finding.state not in sources:
@@ -1000,9 +1059,101 @@ def _store_photos(files, community_id: int, field: str) -> list:
     return stored
 
 
+def _held_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="alleys.held-photos")
+
+
+def _held_path(community_id: int, name: str):
+    return upload_root() / HELD_FOLDER / str(int(community_id)) / f"{name}.jpg"
+
+
+def _hold(actor: User, stored: list[StoredImage]) -> str:
+    """Move checked photos aside and sign a reference to them, bound to the reporter."""
+    kept = []
+    for image in stored:
+        name = image.key.rsplit("/", 1)[-1].removesuffix(".jpg")
+        target = _held_path(actor.community_id, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (upload_root() / image.key).replace(target)
+        kept.append([name, image.width, image.height])
+    return _held_serializer().dumps({"user": actor.id, "community": actor.community_id, "photos": kept})
+
+
+def held_photos(actor: User, token: str | None) -> list[list]:
+    """The photos a signed reference names, if it is this reporter's, fresh, and the files are still there.
+
+    Nothing from the client names a file: only names this server signed, checked again for their shape."""
+    if not token:
+        return []
+    expired = InvalidInput(N_("The photos you chose before have expired. Please choose them again."),
+                           field="photos")
+    try:
+        data = _held_serializer().loads(token, max_age=int(HOLD_PHOTOS_FOR.total_seconds()))
+    except BadSignature:
+        raise expired from None
+    photos = data.get("photos") if isinstance(data, dict) else None
+    if (data.get("user") != actor.id or data.get("community") != actor.community_id or not photos
+            or len(photos) > MAX_PHOTOS):
+        raise expired
+    for entry in photos:
+        if (not isinstance(entry, list) or len(entry) != 3 or not HELD_NAME.fullmatch(str(entry[0]))
+                or not _held_path(actor.community_id, entry[0]).is_file()):
+            raise expired
+    return photos
+
+
+def _held_or_nothing(actor: User, token: str | None) -> list[list]:
+    try:
+        return held_photos(actor, token)
+    except InvalidInput:
+        return []
+
+
+def held_count(actor: User, token: str | None) -> int:
+    """How many kept photos a reference still stands for (0 when it no longer does): for the form's note."""
+    return len(_held_or_nothing(actor, token))
+
+
+def _unhold(actor: User, photos: list[list]) -> list[StoredImage]:
+    """Back from the waiting folder to the community's, as if just stored."""
+    stored = []
+    for name, width, height in photos:
+        key = f"{int(actor.community_id)}/{name}.jpg"
+        (upload_root() / key).parent.mkdir(parents=True, exist_ok=True)
+        _held_path(actor.community_id, name).replace(upload_root() / key)
+        stored.append(StoredImage(key=key, width=int(width), height=int(height)))
+    return stored
+
+
+def _discard_held(actor: User, photos: list[list]) -> None:
+    for name, _width, _height in photos:
+        _held_path(actor.community_id, name).unlink(missing_ok=True)
+
+
+@tick.job("alleys.held_photos")
+def discard_expired_held_photos(now: datetime) -> int:
+    """Photos kept for a "report anyway" that never came: gone once their reference has expired."""
+    folder = upload_root() / HELD_FOLDER
+    if not folder.is_dir():
+        return 0
+    cutoff = (now - HOLD_PHOTOS_FOR - timedelta(minutes=5)).timestamp()
+    removed = 0
+    for path in folder.glob("*/*.jpg"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue  # another server removed it first
+    return removed
+
+
 def report_finding(actor: User, alley_id: int, category: str, description: str, place: str, photos,
-                   submission_key: str, now: datetime, new_anyway: bool = False) -> Finding:
-    """Save a report with 1–3 photos and send it straight to the responsible department."""
+                   submission_key: str, now: datetime, new_anyway: bool = False, held: str = "") -> Finding:
+    """Save a report with 1–3 photos and send it straight to the responsible department.
+
+    When similar open reports exist, the checked photos are kept and `DuplicateSuspected.held` refers to them,
+    so the reporter's "report anyway" (`held=`) needs no files again."""
     community_id = actor.community_id
     alley = get_alley(community_id, alley_id) if alley_id else None
     if alley is None:
@@ -1012,18 +1163,22 @@ def report_finding(actor: User, alley_id: int, category: str, description: str, 
     description = _clean(description, "description", 1000)
     place = _clean(place, "place", 200)
     files = _files(photos)
-    if not files:
-        raise InvalidInput(N_("Add 1 to 3 photos of the problem."), field="photos")
     if len(files) > MAX_PHOTOS:
         raise InvalidInput(N_("Add at most 3 photos."), field="photos")
     existing = db.session.scalar(sa.select(Finding).where(Finding.submission_key == submission_key))
     if existing is not None and existing.reporter_id == actor.id:
         return existing  # a double tap: the first submission already made it
+    kept = held_photos(actor, held) if held and not files else []
+    if not files and not kept:
+        raise InvalidInput(N_("Add 1 to 3 photos of the problem."), field="photos")
+    if files and held:
+        _discard_held(actor, _held_or_nothing(actor, held))  # new photos chosen: the kept ones are not needed
     if not new_anyway:
         similar = similar_open(community_id, alley.id, category, now)
         if similar:
-            raise DuplicateSuspected(similar)
-    stored = _store_photos(files, community_id, "photos")
+            reference = held if kept else _hold(actor, _store_photos(files, community_id, "photos"))
+            raise DuplicateSuspected(similar, held=reference, held_count=len(kept) or len(files))
+    stored = _unhold(actor, kept) if kept else _store_photos(files, community_id, "photos")
     try:
         begin_write()
         finding = Finding(community_id=community_id, alley_id=alley.id, category=category, description=description,
@@ -1065,7 +1220,7 @@ def add_to_finding(finding_id: int, actor: User, note: str, photos, now: datetim
     files = _files(photos)
     if len(files) > MAX_PHOTOS:
         raise InvalidInput(N_("Add at most 3 photos."), field="photos")
-    finding = get_finding(actor.community_id, finding_id)
+    finding = finding_for(actor, finding_id)
     if not can_view_finding(finding, actor) or finding.state not in OPEN_STATES:
         raise DomainError(N_("This report is already finished; report the problem as new."))
     stored = _store_photos(files, finding.community_id, "photos")
@@ -1114,7 +1269,7 @@ def resolve(finding_id: int, actor: User, note: str, photo, now: datetime) -> Fi
     files = _files([photo])
     if not files:
         raise InvalidInput(N_("Add a photo after the fix."), field="photo")
-    finding = get_finding(actor.community_id, finding_id)
+    finding = finding_for(actor, finding_id)
     if not finding_allows(finding, "resolve", actor):
         _act(finding_id, "resolve", actor, now)  # raises the right refusal
     stored = _store_photos(files, finding.community_id, "photo")
@@ -1380,8 +1535,9 @@ def staff_queue_count(community_id: int, now: datetime) -> int:
     return int(rows[0][0] or 0) + short
 
 
-def monthly_summary(community_id: int, start: date, end: date) -> dict:
-    stats = month_stats(community_id, start, end, utcnow())
+def monthly_summary(community_id: int, start: date, end: date, *, now: datetime) -> dict:
+    """The staff reports' figures for local dates [start, end), as they stand at `now` (missed, overdue)."""
+    stats = month_stats(community_id, start, end, now)
     return {key: stats[key] for key in ("shifts_held", "slots_needed", "slots_filled", "shifts_missed",
                                         "findings_total", "findings_by_category", "median_minutes_to_fix",
                                         "overdue_cases")}

@@ -14,7 +14,7 @@ from ..forms import EmptyForm, show_error
 from ..security import login_required, require_community, role_required
 from ..uploads import send_image
 from ..urls import safe_next
-from . import services
+from . import public_holidays, services
 from .forms import (
     DEPARTMENT_FIELDS, AddToFindingForm, AlleyForm, AssignForm, BranchForm, DispatchForm, FindingForm, HolidayForm,
     MemberForm, NoteForm, ResolveForm, RouteRowForm, RuleForm,
@@ -46,6 +46,25 @@ def _member_or_staff() -> None:
         abort(403)
 
 
+def _alley(alley_id: int):
+    """An alley by id; staff and members reach their own community's, administrators every community's."""
+    place = services.alley_for(current_user, alley_id)
+    require_community(place.community_id)
+    return place
+
+
+def _shift(shift_id: int):
+    shift = services.shift_for(current_user, shift_id)
+    require_community(shift.community_id)
+    return shift
+
+
+def _branch(branch_id: int):
+    branch = services.branch_for(current_user, branch_id)
+    require_community(branch.community_id)
+    return branch
+
+
 def _int_arg(name: str) -> int | None:
     try:
         return int(request.args.get(name, ""))
@@ -71,7 +90,7 @@ def index():
 @bp.get("/<int:alley_id>")
 @login_required
 def alley(alley_id: int):
-    place = services.get_alley(current_user.community_id, alley_id)
+    place = _alley(alley_id)
     routes = services.routes_of(place)
     return render_template("alleys/alley.html", alley=place, routes=routes, categories=CATEGORIES,
                            can_manage=services.can_manage_alley(current_user, place), form=EmptyForm())
@@ -100,7 +119,7 @@ def _shifts_page(error: DomainError | None = None, status: int = 200):
 
 def _shift_action(shift_id: int, action):
     form = EmptyForm()
-    shift = services.get_shift(current_user.community_id, shift_id)
+    shift = _shift(shift_id)
     error = None
     status = 200
     if not form.validate_on_submit():
@@ -110,7 +129,7 @@ def _shift_action(shift_id: int, action):
     except DomainError as refusal:
         error, status = refusal, refusal.status
     if targeted():
-        fresh = services.get_shift(current_user.community_id, shift_id)
+        fresh = _shift(shift_id)
         return render_template("alleys/_shift.html", shift=fresh, now=now(), form=EmptyForm(),
                                my_kind=services.slot_kind(current_user), error=error), status
     if error is not None:
@@ -157,7 +176,7 @@ def checkout(shift_id: int):
 @bp.route("/shifts/<int:shift_id>/assign", methods=["GET", "POST"])
 @login_required
 def assign(shift_id: int):
-    shift = services.get_shift(current_user.community_id, shift_id)
+    shift = _shift(shift_id)
     if not services.can_manage_alley(current_user, shift.alley):
         abort(403)
     form = AssignForm()
@@ -256,7 +275,7 @@ def calendar(token: str):
 @bp.route("/<int:alley_id>/rules/<int:rule_id>", methods=["GET", "POST"])
 @login_required
 def rule(alley_id: int, rule_id: int | None = None):
-    place = services.get_alley(current_user.community_id, alley_id)
+    place = _alley(alley_id)
     if not services.can_manage_alley(current_user, place):
         abort(403)
     existing = next((r for r in place.rules if r.id == rule_id), None) if rule_id else None
@@ -271,6 +290,7 @@ def rule(alley_id: int, rule_id: int | None = None):
             for department, name in DEPARTMENT_FIELDS.items():
                 getattr(form, name).data = existing.needs.get(department, 0)
             form.skip_holidays.data, form.active.data = existing.skip_holidays, existing.active
+            form.adjusted_workdays.data = existing.adjusted_workdays
         else:
             form.weekdays.data = ["0", "1", "2", "3", "4"]
             form.starts.data, form.ends.data = time(7, 0), time(8, 0)
@@ -278,7 +298,8 @@ def rule(alley_id: int, rule_id: int | None = None):
     if form.validate_on_submit():
         try:
             services.save_rule(current_user, place.id, form.weekdays.data, form.starts.data, form.ends.data,
-                               form.needs(), form.skip_holidays.data, form.active.data, rule_id=rule_id, now=now())
+                               form.needs(), form.skip_holidays.data, form.active.data, rule_id=rule_id, now=now(),
+                               adjusted_workdays=form.adjusted_workdays.data)
             flash(_("Patrol rule saved. Shifts for the next 4 weeks are ready."), "success")
             return redirect(url_for("alleys.alley", alley_id=place.id), 303)
         except DomainError as error:
@@ -286,7 +307,12 @@ def rule(alley_id: int, rule_id: int | None = None):
             status = error.status
     elif request.method == "POST":
         status = 422
-    return render_template("alleys/rule.html", alley=place, rule=existing, form=form), status
+    today = local_today(now())
+    horizon = today + timedelta(days=services.HORIZON_DAYS)
+    return render_template("alleys/rule.html", alley=place, rule=existing, form=form,
+                           upcoming_days_off=public_holidays.days_off_between(today, horizon),
+                           upcoming_workdays=public_holidays.adjusted_workdays_between(today, horizon),
+                           unknown_years=sorted({today.year, horizon.year} - public_holidays.KNOWN_YEARS)), status
 
 
 # --- findings ---------------------------------------------------------------------------
@@ -325,11 +351,13 @@ def new_finding():
         try:
             finding = services.report_finding(
                 current_user, form.alley.data, form.category.data, form.description.data, form.place.data,
-                request.files.getlist("photos"), form.clean_submission_key(), moment, new_anyway=form.new_anyway.data)
+                request.files.getlist("photos"), form.clean_submission_key(), moment, new_anyway=form.new_anyway.data,
+                held=form.held_photos.data or "")
             flash(_("Thank you. Your report was sent."), "success")
             return redirect(url_for("alleys.finding", finding_id=finding.id), 303)
         except services.DuplicateSuspected as error:
             similar = error.similar
+            form.held_photos.data = error.held
             show_error(form, error)
             status = error.status
         except DomainError as error:
@@ -338,8 +366,11 @@ def new_finding():
     else:
         status = 422
         similar = services.similar_open(current_user.community_id, form.alley.data, form.category.data, moment)
+    held = services.held_count(current_user, form.held_photos.data) if request.method == "POST" else 0
+    if not held:
+        form.held_photos.data = ""
     return render_template("alleys/new_finding.html", form=form, similar=similar, now=moment,
-                           landmarks=_landmarks()), status
+                           landmarks=_landmarks(), held_count=held), status
 
 
 def _landmarks() -> dict[str, list[str]]:
@@ -358,19 +389,11 @@ def similar_findings():
 
 
 def _load_finding(finding_id: int):
-    finding = services.get_finding(current_user.community_id, finding_id) if not current_user.is_admin else \
-        _any_finding(finding_id)
+    finding = services.finding_for(current_user, finding_id)
     require_community(finding.community_id)
     if not services.can_view_finding(finding, current_user):
         abort(403)
     return finding
-
-
-def _any_finding(finding_id: int):
-    try:
-        return services.get_finding(None, finding_id)
-    except DomainError:
-        abort(404)
 
 
 @bp.get("/findings/<int:finding_id>")
@@ -533,6 +556,39 @@ def stats_csv():
     return response
 
 
+# --- the branch secretary: members ------------------------------------------------------
+
+def _member_form(community_id: int, formdata=True) -> MemberForm:
+    form = MemberForm() if formdata else MemberForm(formdata=None)
+    form.user.choices = [(0, _("Choose…"))] + [(p.id, f"{p.name} {p.masked_phone}")
+                                                for p in services.people_of(community_id)]
+    return form
+
+
+@bp.route("/branches/<int:branch_id>/members", methods=["GET", "POST"])
+@login_required
+def branch_members(branch_id: int):
+    """The secretary (or staff) adds patrollers and officers to the branch."""
+    branch = _branch(branch_id)
+    if not services.can_manage_branch(current_user, branch):
+        abort(403)
+    form = _member_form(branch.community_id, formdata=request.method == "POST")
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.add_member(current_user, branch.id, form.user.data, form.kind.data,
+                                    form.department.data or "", now())
+                flash(_("Member added."), "success")
+                return redirect(url_for("alleys.branch_members", branch_id=branch.id), 303)
+            except DomainError as error:
+                show_error(form, error)
+                status = error.status
+    return render_template("alleys/branch_members.html", branch=branch, member_form=form,
+                           members=services.branch_members(branch)), status
+
+
 # --- staff: alleys, branches, members, routing, holidays ---------------------------------
 
 def _staff_only() -> None:
@@ -549,9 +605,8 @@ def manage():
                            branches=services.branches_of(community_id))
 
 
-def _branch_choices(form: AlleyForm) -> None:
-    form.branch.choices = [(0, _("No branch yet"))] + [(b.id, b.name)
-                                                       for b in services.branches_of(current_user.community_id)]
+def _branch_choices(form: AlleyForm, community_id: int) -> None:
+    form.branch.choices = [(0, _("No branch yet"))] + [(b.id, b.name) for b in services.branches_of(community_id)]
 
 
 @bp.route("/manage/alleys/new", methods=["GET", "POST"])
@@ -559,15 +614,16 @@ def _branch_choices(form: AlleyForm) -> None:
 @role_required("staff")
 def edit_alley(alley_id: int | None = None):
     _staff_only()
-    place = services.get_alley(current_user.community_id, alley_id) if alley_id else None
+    place = _alley(alley_id) if alley_id else None
+    community_id = place.community_id if place else current_user.community_id
     form = AlleyForm(obj=place) if request.method == "GET" and place else AlleyForm()
-    _branch_choices(form)
+    _branch_choices(form, community_id)
     if request.method == "GET" and place:
         form.branch.data = place.branch_id or 0
     status = 200
     if form.validate_on_submit():
         try:
-            saved = services.save_alley(current_user, current_user.community_id, form.name.data,
+            saved = services.save_alley(current_user, community_id, form.name.data,
                                         form.description.data, form.landmarks.data, form.branch.data or None,
                                         alley_id=alley_id, now=now())
             flash(_("Alley saved."), "success")
@@ -585,9 +641,10 @@ def edit_alley(alley_id: int | None = None):
 @role_required("staff")
 def edit_branch(branch_id: int | None = None):
     _staff_only()
-    branch = services.get_branch(current_user.community_id, branch_id) if branch_id else None
+    branch = _branch(branch_id) if branch_id else None
+    community_id = branch.community_id if branch else current_user.community_id
     form = BranchForm(obj=branch) if request.method == "GET" and branch else BranchForm()
-    people = services.people_of(current_user.community_id)
+    people = services.people_of(community_id)
     form.secretary.choices = [(0, _("Not chosen yet"))] + [(p.id, p.name) for p in people]
     if request.method == "GET" and branch:
         form.secretary.data = branch.secretary_id or 0
@@ -596,7 +653,7 @@ def edit_branch(branch_id: int | None = None):
     status = 200
     if form.validate_on_submit():
         try:
-            saved = services.save_branch(current_user, current_user.community_id, form.name.data,
+            saved = services.save_branch(current_user, community_id, form.name.data,
                                          form.secretary.data or None, branch_id=branch_id, now=now())
             flash(_("Branch saved."), "success")
             return redirect(url_for("alleys.edit_branch", branch_id=saved.id), 303)
@@ -613,9 +670,9 @@ def edit_branch(branch_id: int | None = None):
 @role_required("staff")
 def add_member(branch_id: int):
     _staff_only()
-    branch = services.get_branch(current_user.community_id, branch_id)
+    branch = _branch(branch_id)
     form = MemberForm()
-    people = services.people_of(current_user.community_id)
+    people = services.people_of(branch.community_id)
     form.user.choices = [(0, _("Choose…"))] + [(p.id, f"{p.name} {p.masked_phone}") for p in people]
     status = 422
     if form.validate_on_submit():
@@ -653,10 +710,11 @@ def remove_member(member_id: int):
 def settings():
     """Which department handles each category in an alley, and the deadlines to accept and fix."""
     _staff_only()
-    community_id = current_user.community_id
-    all_alleys = services.alleys_of(community_id)
-    alley_id = _int_arg("alley") or (all_alleys[0].id if all_alleys else None)
-    place = services.get_alley(community_id, alley_id) if alley_id else None
+    alley_id = _int_arg("alley")
+    place = _alley(alley_id) if alley_id else None
+    all_alleys = services.alleys_of(place.community_id if place else current_user.community_id)
+    if place is None and all_alleys:
+        place = all_alleys[0]
     status = 200
     rows = {}
     if place is not None:
@@ -708,7 +766,8 @@ def holidays():
     elif request.method == "POST":
         status = 422
     listed = services.holidays_of(current_user.community_id, local_today(now()))
-    return render_template("alleys/holidays.html", form=form, holidays=listed, remove_form=EmptyForm()), status
+    return render_template("alleys/holidays.html", form=form, holidays=listed, remove_form=EmptyForm(),
+                           official_years="、".join(str(year) for year in sorted(public_holidays.KNOWN_YEARS))), status
 
 
 @bp.post("/manage/holidays/<int:holiday_id>/remove")
@@ -717,7 +776,7 @@ def remove_holiday(holiday_id: int):
     _staff_only()
     form = EmptyForm()
     if form.validate_on_submit():
-        services.remove_holiday(current_user, current_user.community_id, holiday_id, now())
+        services.remove_holiday(current_user, holiday_id, now())
         flash(_("Holiday removed."), "success")
     return redirect(url_for("alleys.holidays"), 303)
 

@@ -121,7 +121,7 @@ def test_holidays_are_skipped_and_can_be_added_later(place):
     assert db.session.get(PatrolShift, wednesday.id).cancelled_at is not None
     assert "cancelled" in notes_for(place.patroller)[-1].message
     holiday = services.holidays_of(place.community.id)[0]
-    services.remove_holiday(place.staff, place.community.id, holiday.id, now=MONDAY_6AM)
+    services.remove_holiday(place.staff, holiday.id, now=MONDAY_6AM)
     assert date(2026, 12, 8) in {s.day for s in shifts_of(rule)}
 
 
@@ -630,7 +630,8 @@ def test_staff_queue_lists_overdue_sent_back_and_short_shifts(app, place):
 
 def test_monthly_summary_and_person_summary_have_the_agreed_keys(place):
     finding = report(place, category="obstruction", now=datetime.now(timezone.utc))
-    summary = services.monthly_summary(place.community.id, date(2000, 1, 1), date(2100, 1, 1))
+    summary = services.monthly_summary(place.community.id, date(2000, 1, 1), date(2100, 1, 1),
+                                       now=datetime.now(timezone.utc))
     assert set(summary) == {"shifts_held", "slots_needed", "slots_filled", "shifts_missed", "findings_total",
                             "findings_by_category", "median_minutes_to_fix", "overdue_cases"}
     assert summary["findings_total"] == 1 and summary["median_minutes_to_fix"] is None
@@ -645,3 +646,12 @@ def test_monthly_summary_and_person_summary_have_the_agreed_keys(place):
     this_month = upcoming[0].day.replace(day=1) == local_today().replace(day=1)
     assert person["month_attendance"] == {"signed_up": 1 if this_month else 0, "attended": 0, "missed": 0}
     assert services.person_summary(make_community("镇海社区").id, place.patroller.id)["upcoming_shifts"] == []
+
+
+def test_monthly_summary_counts_as_of_the_time_it_is_given(place):
+    report(place, category="obstruction", now=MONDAY_6AM)
+    december = (date(2026, 12, 1), date(2027, 1, 1))
+    early = services.monthly_summary(place.community.id, *december, now=MONDAY_6AM + timedelta(minutes=10))
+    late = services.monthly_summary(place.community.id, *december, now=MONDAY_6AM + timedelta(hours=3))
+    assert (early["findings_total"], early["overdue_cases"]) == (1, 0)
+    assert (late["findings_total"], late["overdue_cases"]) == (1, 1)
