@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from flask_babel import get_locale, gettext
 
-from ..clock import local_to_utc
+from ..clock import local_to_utc, utcnow
 from ..errors import N_, InvalidInput
 from ..extensions import db
 from ..models import Community, CommunityType, Role, RoleGrant, User
@@ -130,7 +130,8 @@ def summaries(community_id: int, period: Period) -> dict[str, dict | None]:
     found: dict[str, dict | None] = {}
     for module in MODULES:
         function = service(module, "monthly_summary")
-        found[module] = function(community_id, period.start, period.end) if function else None
+        moment = {"now": utcnow()} if module == "alleys" else {}  # alleys counts missed and overdue as of a time
+        found[module] = function(community_id, period.start, period.end, **moment) if function else None
     return found
 
 
