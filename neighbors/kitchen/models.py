@@ -289,6 +289,9 @@ class MealOrder(db.Model):
         sa.Index("uq_kitchen_orders_one_subsidy_a_day", "resident_id", "served_on", unique=True,
                  sqlite_where=sa.text("subsidy_fen > 0 AND cancelled_at IS NULL"),
                  postgresql_where=sa.text("subsidy_fen > 0 AND cancelled_at IS NULL")),
+        # "my orders" (newest first, in the reader's community): without it the district's planner walks the
+        # served_on index of every community's orders (bench/results/explain-district.txt)
+        sa.Index("ix_kitchen_orders_community_served_on", "community_id", "served_on", "id"),
     )
 
     @property
