@@ -190,6 +190,7 @@ GET  /alleys/manage/holidays                              login   403      403  
 POST /alleys/manage/holidays                              login   403      403      403      403      403      403      403      303      303      303
 POST /alleys/manage/holidays/<int:holiday_id>/remove      login   403      403      403      403      403      403      403      303/404  404/303  303
 GET  /staff/                                              login   403      403      403      403      403      403      403      200      200      200
+GET  /staff/count                                         login   403      403      403      403      403      403      403      200      200      200
 GET  /staff/people                                        login   403      403      403      403      403      403      403      200      200      200
 GET  /staff/people/new                                    login   403      403      403      403      403      403      403      200      200      200
 POST /staff/people/new                                    login   403      403      403      403      403      403      403      303      303      303
