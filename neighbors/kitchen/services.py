@@ -1130,7 +1130,7 @@ def _describe_feedback(community_id: int, feedback_ids: list[int]) -> dict[int, 
 def _reinstate_feedback(actor: User, feedback_id: int, now: datetime) -> None:
     """Staff show a hidden comment again after an appeal; flushes only (the appeal's decision commits)."""
     begin_write()
-    feedback = db.session.scalar(sa.select(Feedback).where(Feedback.id == feedback_id).with_for_update())
+    feedback = db.session.scalar(sa.select(Feedback).where(Feedback.id == feedback_id).with_for_update(of=Feedback))
     if feedback is None or not actor.is_staff_of(feedback.community_id):
         raise NotFound(N_("That was not found."))
     if feedback.hidden_at is None:

@@ -1066,17 +1066,18 @@ def _person(relationship):
     return joinedload(relationship).lazyload(User.role_grants)
 
 
-CARD = (joinedload(HelpRequest.skill), _person(HelpRequest.requester), selectinload(HelpRequest.windows))
+# Cards show the windows too: joined in the same statement (lists call .unique() for that collection).
+CARD = (joinedload(HelpRequest.skill), _person(HelpRequest.requester), joinedload(HelpRequest.windows))
 
 
 def request_for_page(request_id: int) -> HelpRequest | None:
     """A request with the people, the skill and the timeline its page shows, in two queries."""
-    return db.session.scalar(
+    return db.session.scalars(
         sa.select(HelpRequest).where(HelpRequest.id == request_id)
         .options(*CARD, _person(HelpRequest.created_by), _person(HelpRequest.volunteer),
                  _person(HelpRequest.invited),
                  selectinload(HelpRequest.history).options(_person(RequestEvent.actor)))
-    )
+    ).unique().one_or_none()
 
 
 def skill_ids_of(community_id: int, user_id: int) -> set[int] | None:
@@ -1097,7 +1098,7 @@ def board(user: User, now: datetime, skill_ids: set[int] | None = None) -> list[
         sa.select(HelpRequest).where(HelpRequest.community_id == user.community_id,
                                      HelpRequest.status == Status.OPEN, HelpRequest.hidden_at.is_(None))
         .options(*CARD)
-    ).all()
+    ).unique().all()
     mine = skill_ids if skill_ids is not None else (skill_ids_of(user.community_id, user.id) or set())
     far = now + timedelta(days=3650)
 
@@ -1116,7 +1117,7 @@ def requests_for(user: User, people: list[User] | None = None) -> list[HelpReque
                                      sa.or_(HelpRequest.requester_id.in_(ids),
                                             HelpRequest.created_by_id == user.id))
         .options(*CARD).order_by(HelpRequest.created_at.desc()).limit(50)
-    ))
+    ).unique())
 
 
 def work_of(user: User) -> list[HelpRequest]:
@@ -1128,14 +1129,14 @@ def work_of(user: User) -> list[HelpRequest]:
                            HelpRequest.status.in_([Status.ACCEPTED, Status.DONE, Status.DISPUTED])),
                    sa.and_(HelpRequest.invited_id == user.id, HelpRequest.status == Status.OPEN)))
         .options(*CARD).order_by(HelpRequest.created_at)
-    ))
+    ).unique())
 
 
 def all_requests(community_id: int, status: str | None = None) -> list[HelpRequest]:
     query = sa.select(HelpRequest).where(HelpRequest.community_id == community_id)
     if status:
         query = query.where(HelpRequest.status == status)
-    return list(db.session.scalars(query.options(*CARD).order_by(HelpRequest.created_at.desc()).limit(200)))
+    return list(db.session.scalars(query.options(*CARD).order_by(HelpRequest.created_at.desc()).limit(200)).unique())
 
 
 def _available_for(profile: VolunteerProfile | None, request: HelpRequest, now: datetime) -> bool:
