@@ -236,6 +236,26 @@ _help_kind("help_dispute", ["accept", "done"])
 _help_kind("help_disputed", ["accept", "done", "dispute"])
 
 
+@builder("help_hidden")
+def help_hidden(world, where):
+    """The resident's request that staff hid; she may appeal."""
+    from neighbors.mutualaid import services
+
+    request = _help(world, where)
+    return services.hide_request(world.user("staff", where), request.id, "广告", _now())
+
+
+@builder("appeal")
+def appeal(world, where):
+    """The resident's open appeal against another of her requests that staff hid."""
+    from neighbors import appeals
+    from neighbors.mutualaid import services
+
+    request = _help(world, where)
+    services.hide_request(world.user("staff", where), request.id, "广告", _now())
+    return appeals.file_appeal(world.user("resident", where), "mutualaid.request", request.id, "那是我家的电话", _now())
+
+
 @builder("volunteer_profile")
 def volunteer_profile(world, where):
     """The verified volunteer's profile (the page of `/aid/volunteers/<id>`)."""

@@ -207,6 +207,10 @@ GET  /staff/reports/monthly                               login   403      403  
 GET  /staff/reports/annual                                login   403      403      403      403      403      403      403      200      200      200
 GET  /staff/settings                                      login   403      403      403      403      403      403      403      200      200      200
 GET  /staff/district                                      login   403      403      403      403      403      403      403      403      403      200
+GET  /appeals/                                             login   403      403      403      403      403      403      403      200      200      200
+GET  /appeals/new                                          login   200/404  404      404      404      404      404      404      404      404      404
+POST /appeals/new                                          login   303/404  404      404      404      404      404      404      404      404      404
+POST /appeals/<int:appeal_id>/decide                       login   403      403      403      403      403      403      403      303/404  404/303  303
 """
 
 FOUNDATION_BLUEPRINTS = {"main", "auth", None}  # None: the app's own `static` route
@@ -594,6 +598,14 @@ CALLS.update({
             p=world.record("carer_link", where).resident_id, l=world.record("carer_link", where).id)),
     "GET /staff/audit": Call(path=_with("/staff/audit", "transaction")),
     "GET /staff/reports/monthly": Call(path=_with("/staff/reports/monthly", "order_delivered", "help_done", "finding")),
+    "GET /appeals/": Call(path=_with("/appeals/", "appeal")),
+    "GET /appeals/new": Call(path=lambda world, where: "/appeals/new?kind=mutualaid.request&record={id}".format(
+        id=world.record("help_hidden", where).id)),
+    "POST /appeals/new": Call(path=lambda world, where: "/appeals/new?kind=mutualaid.request&record={id}".format(
+        id=world.record("help_hidden", where).id), data=lambda world, where, actor: {"text": "那是我家的电话"}),
+    "POST /appeals/<int:appeal_id>/decide": Call(path=_at("/appeals/{id}/decide", "appeal"),
+                                                 data=lambda world, where, actor: {"decision": "uphold",
+                                                                                   "reason": "广告不能发"}),
 })
 
 
