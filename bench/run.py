@@ -250,6 +250,8 @@ def wrk(url: str, seconds: int, cookie: str = "", env: dict | None = None) -> di
                             env={**os.environ, **(env or {})}).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
     data = json.loads(line[len("BENCH_JSON "):])
+    if not data["requests"]:  # every request outlasted the run: no latency to report
+        return {"requests": 0, "errors": data["errors"], "error": f"no request finished in {seconds} s"}
     seconds_taken = data["duration_us"] / 1e6
     return {"rps": round(data["requests"] / seconds_taken, 1), "requests": data["requests"],
             "p50_ms": round(data["p50_us"] / 1000, 2), "p90_ms": round(data["p90_us"] / 1000, 2),
@@ -535,7 +537,7 @@ def main(argv=None) -> int:
         small, district = report["scales"]["small"], report["scales"]["district"]
         report["growth"] = {name: round(district["pages"][name]["p50_ms"] / small["pages"][name]["p50_ms"], 2)
                             for name in small["pages"]
-                            if "p50_ms" in small["pages"][name] and "p50_ms" in district["pages"].get(name, {})}
+                            if small["pages"][name].get("p50_ms") and "p50_ms" in district["pages"].get(name, {})}
     report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     print_table(report)
