@@ -87,8 +87,8 @@ def server(app, browser_server, problems):
 
 @pytest.fixture(scope="session")
 def browser_server(_schema, database_url, upload_dir):
-    """gunicorn (tests/live.py) with a 120 s worker timeout: a busy two-core machine must not kill a slow page."""
-    with Gunicorn(database_url, upload_dir, workers=2, threads=4, worker_timeout=120) as server:
+    """gunicorn (tests/live.py), 2 workers x 4 threads, for the whole browser suite."""
+    with Gunicorn(database_url, upload_dir, workers=2, threads=4) as server:
         yield server
 
 
