@@ -1,7 +1,7 @@
 """Mutual aid in real Chromium at 390 × 844, in Chinese: a daughter asks a plumber to help her mother."""
-from datetime import date, time
+from datetime import date, time, timedelta
 
-from neighbors.clock import utcnow
+from neighbors.clock import to_local, utcnow
 from neighbors.mutualaid import services
 from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD, link_carer, make_community, make_user
@@ -40,10 +40,24 @@ def test_a_daughter_asks_a_plumber_for_her_mother_and_both_see_the_credits_move(
     page.select_option("select[name=skill]", label="水电维修")
     page.fill("input[name=title]", "厨房水龙头漏水")
     page.fill("textarea[name=description]", "水龙头关不紧，一直滴水。妈妈一个人在家，请先打我电话。")
+    # two times that suit her mother (the third row stays empty)
+    first_day, second_day = (to_local(utcnow()).date() + timedelta(days=days) for days in (2, 4))
+    page.check("input[name=when][value=window]")
+    page.fill("input[name=day]", first_day.isoformat())
+    page.fill("input[name=starts]", "14:00")
+    page.fill("input[name=ends]", "17:00")
+    page.fill("input[name=day_2]", second_day.isoformat())
+    page.fill("input[name=starts_2]", "08:30")
+    page.fill("input[name=ends_2]", "11:00")
     shot(page, "mutualaid-02-ask-form")
     page.click("main button[type=submit]")
     page.wait_for_url("**/aid/requests/*")
     assert "等待志愿者" in page.locator("[data-testid=status]").inner_text()
+    windows = page.locator("[data-testid=windows] li")
+    assert windows.count() == 2
+    assert "14:00–17:00" in windows.nth(0).inner_text() and "08:30–11:00" in windows.nth(1).inner_text()
+    page.locator("[data-testid=windows]").scroll_into_view_if_needed()
+    shot(page, "mutualaid-03a-request-windows")
     assert "黄建国" in page.locator("[data-testid=suggestion]").first.inner_text()
     shot(page, "mutualaid-03-request-open")
     request_url = page.url
