@@ -1085,8 +1085,7 @@ def held_photos(actor: User, token: str | None) -> list[list]:
     Nothing from the client names a file: only names this server signed, checked again for their shape."""
     if not token:
         return []
-    expired = InvalidInput(N_("The photos you chose before have expired. Please choose them again."),
-                           field="photos")
+    expired = _held_expired()
     try:
         data = _held_serializer().loads(token, max_age=int(HOLD_PHOTOS_FOR.total_seconds()))
     except BadSignature:
@@ -1100,6 +1099,10 @@ def held_photos(actor: User, token: str | None) -> list[list]:
                 or not _held_path(actor.community_id, entry[0]).is_file()):
             raise expired
     return photos
+
+
+def _held_expired() -> InvalidInput:
+    return InvalidInput(N_("The photos you chose before have expired. Please choose them again."), field="photos")
 
 
 def _held_or_nothing(actor: User, token: str | None) -> list[list]:
@@ -1117,11 +1120,16 @@ def held_count(actor: User, token: str | None) -> int:
 def _unhold(actor: User, photos: list[list]) -> list[StoredImage]:
     """Back from the waiting folder to the community's, as if just stored."""
     stored = []
-    for name, width, height in photos:
-        key = f"{int(actor.community_id)}/{name}.jpg"
-        (upload_root() / key).parent.mkdir(parents=True, exist_ok=True)
-        _held_path(actor.community_id, name).replace(upload_root() / key)
-        stored.append(StoredImage(key=key, width=int(width), height=int(height)))
+    try:
+        for name, width, height in photos:
+            key = f"{int(actor.community_id)}/{name}.jpg"
+            (upload_root() / key).parent.mkdir(parents=True, exist_ok=True)
+            _held_path(actor.community_id, name).replace(upload_root() / key)
+            stored.append(StoredImage(key=key, width=int(width), height=int(height)))
+    except FileNotFoundError:  # taken by a simultaneous submission, or removed as expired just now
+        for image in stored:
+            discard(image.key)
+        raise _held_expired() from None
     return stored
 
 

@@ -109,3 +109,24 @@ def test_kept_photos_nobody_came_back_for_are_removed_by_the_tick(web, auth, pla
                         content_type="multipart/form-data")
     assert response.status_code == 422 and "请重新选择" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Finding.id))) == 1
+
+
+def test_kept_photos_taken_meanwhile_are_a_clear_refusal_not_an_error(app, place, upload_dir):
+    earlier_report(place)
+    try:
+        services.report_finding(place.patroller, place.alley.id, "sanitation", "路面油腻", "打铁巷12号门口",
+                                [photo(), photo()], "d" * 32, utcnow())
+    except services.DuplicateSuspected as answer:
+        token = answer.held
+    photos = services.held_photos(place.patroller, token)
+    services._held_path(place.community.id, photos[1][0]).unlink()  # as if a second tap had taken it
+    before = uploaded_files(upload_dir)
+    try:
+        services.report_finding(place.patroller, place.alley.id, "sanitation", "路面油腻", "打铁巷12号门口", [],
+                                "d" * 32, utcnow(), new_anyway=True, held=token)
+    except services.InvalidInput as refusal:
+        assert refusal.field == "photos"
+    else:
+        raise AssertionError("a reference to missing photos must be refused")
+    assert not any(name.startswith(f"{place.community.id}/") for name in uploaded_files(upload_dir) - before)
+    assert db.session.scalar(sa.select(sa.func.count(Finding.id))) == 1
