@@ -1,6 +1,8 @@
 """Jinja filters for local times and money in fen."""
 from datetime import date, datetime
 
+from babel.lists import format_list
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -62,8 +64,16 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(str(role), role))
 
 
+def as_list(items, labels=None) -> str:
+    """Words joined as the reader's language joins a list: 周一、周三和周五 / Mon, Wed, and Fri.
+
+    With `labels` (a mapping or list), each item is first looked up in it (weekday numbers → names)."""
+    words = [str(labels[item] if labels is not None else item) for item in items]
+    return format_list(words, locale=get_locale() or "zh") if words else ""
+
+
 def register_filters(app) -> None:
-    app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, day=day_label, hours=hours)
+    app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, day=day_label, hours=hours, as_list=as_list)
     app.jinja_env.globals.update(role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
 
     @app.context_processor

@@ -264,3 +264,17 @@ def test_every_page_renders(place, auth, web):
                 f"/kitchen/manage/kitchens/{place['kitchen'].id}", "/kitchen/manage/orders", "/kitchen/manage/settlement",
                 "/kitchen/manage/settings", "/kitchen/manage/welfare/", f"/kitchen/orders/{order.id}"):
         assert web.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("language, days, one", [("zh", "周一、周三和周五", "1 份</p>"),
+                                                 ("en", "Mon, Wed, and Fri", "1 portion</p>")])
+def test_a_standing_order_card_reads_naturally_in_each_language(place, auth, web, language, days, one):
+    elder = make_user(place["community"], name="郑长华", birth_date=born(82))
+    services.create_standing_order(elder, elder, place["kitchen"].id, [0, 2, 4], "lunch", "pickup", 1, "", "",
+                                   utcnow())
+    auth.login(elder)
+    web.get(f"/lang/{language}")
+    page = web.get("/kitchen/standing/").get_data(as_text=True)
+    card = re.sub(r"\s+", " ", page[page.index('class="cards"'):])
+    assert days in card and one in card
+    assert "1 portions" not in card
