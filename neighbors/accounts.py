@@ -1,6 +1,8 @@
 """Accounts, roles and carers: the only way these change. Callers commit."""
 from __future__ import annotations
 
+import secrets
+import string
 from datetime import date, datetime
 
 import phonenumbers
@@ -9,10 +11,11 @@ import sqlalchemy as sa
 from . import audit
 from .clock import utcnow
 from .database import begin_write
-from .errors import N_, InvalidInput, NotAllowed, NotFound
+from .errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from .extensions import db
 from .models import Building, CarerLink, Community, Role, RoleGrant, User
-from .passwords import weakness
+from .notifications import notify
+from .passwords import MIN_LENGTH, weakness
 
 
 def normalise_phone(raw: str) -> str:
@@ -95,6 +98,62 @@ def change_password(user: User, current: str, new: str) -> None:
     if current == new:
         raise InvalidInput(N_("Choose a password different from the current one."), field="new_password")
     user.set_password(new)
+    user.must_change_password = False
+
+
+ONE_TIME_PASSWORD_DIGITS = MIN_LENGTH
+
+
+def one_time_password() -> str:
+    """Eight random digits: easy to read out and to type on a phone's number pad."""
+    while True:
+        password = "".join(secrets.choice(string.digits) for _ in range(ONE_TIME_PASSWORD_DIGITS))
+        if weakness(password) is None:  # never 12345678 or 11111111
+            return password
+
+
+def check_password_reset(actor: User, user: User) -> None:
+    """Raise the DomainError that stops the actor resetting this person's password, if any."""
+    if not actor.is_staff_of(user.community_id):
+        raise NotFound(N_("That person was not found."))
+    if user.id == actor.id:
+        raise NotAllowed(N_("You cannot reset your own password here. Change it on your account page."))
+    if user.has_role(Role.STAFF, Role.ADMIN) and not actor.is_admin:
+        raise NotAllowed(N_("Only an administrator can reset the password of staff or an administrator."))
+    if not user.active:
+        raise InvalidInput(N_("This account is closed; its password cannot be reset."))
+    if not user.phone:
+        raise InvalidInput(N_("This person has no mobile number to log in with, so there is no password to reset."))
+
+
+def can_reset_password(actor: User, user: User) -> bool:
+    try:
+        check_password_reset(actor, user)
+    except DomainError:
+        return False
+    return True
+
+
+def reset_password(actor: User, user_id: int, now: datetime) -> str:
+    """Staff who have checked the person face to face set a one-time password, shown once to them.
+
+    Only its hash is kept; every session of the person ends; their next login must choose a new
+    password. Staff of the person's community (or an admin) only, and only an admin may reset the
+    password of staff or another admin. One transaction: it commits before it returns the password."""
+    begin_write()
+    user = db.session.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise NotFound(N_("That person was not found."))
+    check_password_reset(actor, user)
+    password = one_time_password()
+    user.set_password(password)  # also ends every session and remember-me cookie of the account
+    user.must_change_password = True
+    audit.record(actor, "accounts.password_reset", user, community_id=user.community_id, subject=user,
+                 after={"must_change_password": True}, now=now)
+    notify(user, N_("Community staff set a one-time password for you. Choose your own password now."),
+           link="/auth/password", now=now)
+    db.session.commit()
+    return password
 
 
 def end_sessions(user: User) -> None:

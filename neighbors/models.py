@@ -88,6 +88,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     active: Mapped[bool] = mapped_column(default=True)
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # staff set a one-time password: the next login must choose a new one before anything else
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     community: Mapped[Community] = relationship()

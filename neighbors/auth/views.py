@@ -1,3 +1,5 @@
+import logging
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -13,6 +15,40 @@ from ..urls import safe_next
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+# Security events (failed logins, rate-limit refusals) for the operator's log; phone numbers masked.
+security_log = logging.getLogger("neighbors.security")
+
+
+def masked_phone(raw: str | None) -> str:
+    """Enough to recognise a series of attempts on one number, not enough to call it: 138****5678."""
+    digits = "".join(ch for ch in (raw or "") if ch.isdigit())[-11:]
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def _log_refusal(request_limit) -> None:
+    security_log.warning(
+        "rate limit refused: endpoint=%s limit=%s phone=%s address=%s",
+        request.endpoint, request_limit.limit, masked_phone(request.form.get("phone")), request.remote_addr,
+    )
+
+
+# Who may be anywhere while their password is a one-time password from staff.
+OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "auth.login", "static", "main.switch_language",
+                             "main.toggle_elder_mode"}
+
+
+@bp.before_app_request
+def require_new_password():
+    """After staff set a one-time password, nothing but choosing one's own password (or logging out)."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in OPEN_DURING_FORCED_CHANGE
+    ):
+        return redirect(url_for("auth.change_password"), 303)
+    return None
 
 
 def _phone_key() -> str:
@@ -44,8 +80,9 @@ def _start_session(user, remember: bool = True) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("5 per 15 minutes", key_func=_phone_key, methods=["POST"], deduct_when=_failed,
-               scope="login-phone")
-@limiter.limit("30 per 15 minutes", methods=["POST"], deduct_when=_failed, scope="login-address")
+               scope="login-phone", on_breach=_log_refusal)
+@limiter.limit("30 per 15 minutes", methods=["POST"], deduct_when=_failed, scope="login-address",
+               on_breach=_log_refusal)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -53,14 +90,17 @@ def login():
         if user is not None:
             _start_session(user)
             db.session.commit()
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"), 303)
             return redirect(safe_next(request.args.get("next"), url_for("main.home")), 303)
+        security_log.warning("login failed: phone=%s address=%s", masked_phone(form.phone.data), request.remote_addr)
         form.form_errors.append(_("Mobile number or password is not right."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"], scope="register-address")
+@limiter.limit("10 per hour", methods=["POST"], scope="register-address", on_breach=_log_refusal)
 def register():
     form = RegisterForm()
     form.community.choices = community_choices()
@@ -106,4 +146,4 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.account"), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/password.html", form=form), status
+    return render_template("auth/password.html", form=form, forced=current_user.must_change_password), status

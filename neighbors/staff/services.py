@@ -332,6 +332,7 @@ ACTION_LABELS = {
     "volunteer.unverified": N_("Volunteer verification withdrawn"),
     "carer.linked": N_("Carer linked"),
     "carer.unlinked": N_("Carer removed"),
+    "accounts.password_reset": N_("Password reset by staff"),
 }
 
 

@@ -6,7 +6,7 @@ from flask import (Blueprint, Response, abort, current_app, g, make_response, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import workqueue
+from .. import accounts, workqueue
 from ..clock import local_today, utcnow
 from ..errors import N_, DomainError, NotFound
 from ..extensions import htmx
@@ -174,6 +174,7 @@ def _render_person(target, status: int = 200, **forms):
         button_form=RoleForm(),
         departments=services.DEPARTMENTS,
         act_for=actions,
+        can_reset_password=accounts.can_reset_password(current_user, target),
         today=local_today(),
         **forms,
     ), status
@@ -270,6 +271,30 @@ def unlink_carer(user_id: int, link_id: int):
     except DomainError as error:
         return _refused(_person(user_id), error)
     return _after_change(target, "carers")
+
+
+@bp.post("/people/<int:user_id>/password-reset")
+@staff_only
+def reset_password(user_id: int):
+    """Two POSTs, no script needed: the button asks to confirm; the confirmation sets the one-time password."""
+    target = _person(user_id)
+    if not RoleForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("confirm") != "yes":
+            accounts.check_password_reset(current_user, target)
+            response = make_response(render_template("staff/person_password_reset.html", person=target,
+                                                     button_form=RoleForm()))
+        else:
+            password = accounts.reset_password(current_user, target.id, utcnow())
+            response = make_response(render_template("staff/person_password_done.html", person=_person(user_id),
+                                                     password=password))
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return _refused(_person(user_id), error)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/people/<int:user_id>/edit", methods=["GET", "POST"])
