@@ -205,6 +205,7 @@ POST /staff/people/<int:user_id>/roles/<role>/revoke      login   403      403  
 POST /staff/people/<int:user_id>/volunteer/<any(verify,unverify):change> login 403 403 403 403 403  403      403      303/404  404/303  303
 POST /staff/people/<int:user_id>/carers                   login   403      403      403      403      403      403      403      303/404  404/303  303
 POST /staff/people/<int:user_id>/carers/<int:link_id>/unlink login 403     403      403      403      403      403      403      303/404  404/303  303
+POST /staff/people/<int:user_id>/password-reset         login   403      403      403      403      403      403      403      200/404  404/200  200
 GET  /staff/audit                                         login   403      403      403      403      403      403      403      200      200      200
 GET  /staff/reports/monthly                               login   403      403      403      403      403      403      403      200      200      200
 GET  /staff/reports/annual                                login   403      403      403      403      403      403      403      200      200      200
@@ -614,6 +615,8 @@ CALLS.update({
     "POST /staff/people/<int:user_id>/carers/<int:link_id>/unlink": Call(
         path=lambda world, where: "/staff/people/{p}/carers/{l}/unlink".format(
             p=world.record("carer_link", where).resident_id, l=world.record("carer_link", where).id)),
+    "POST /staff/people/<int:user_id>/password-reset": Call(  # the confirmed step: the one-time password page
+        path=_at("/staff/people/{id}/password-reset", "person"), data=lambda world, where, actor: {"confirm": "yes"}),
     "GET /staff/audit": Call(path=_with("/staff/audit", "transaction")),
     "GET /staff/reports/monthly": Call(path=_with("/staff/reports/monthly", "order_delivered", "help_done", "finding")),
     "GET /appeals/": Call(path=_with("/appeals/", "appeal")),
