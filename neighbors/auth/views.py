@@ -90,6 +90,7 @@ def login():
         if user is not None:
             _start_session(user)
             db.session.commit()
+            security_log.info("login: user=%s address=%s", user.id, request.remote_addr)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"), 303)
             return redirect(safe_next(request.args.get("next"), url_for("main.home")), 303)
