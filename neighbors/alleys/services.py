@@ -11,7 +11,7 @@ import math
 import re
 import secrets
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
 import icalendar
@@ -1545,10 +1545,54 @@ def staff_queue_count(community_id: int, now: datetime) -> int:
 
 def monthly_summary(community_id: int, start: date, end: date, *, now: datetime) -> dict:
     """The staff reports' figures for local dates [start, end), as they stand at `now` (missed, overdue)."""
-    stats = month_stats(community_id, start, end, now)
-    return {key: stats[key] for key in ("shifts_held", "slots_needed", "slots_filled", "shifts_missed",
-                                        "findings_total", "findings_by_category", "median_minutes_to_fix",
-                                        "overdue_cases")}
+    # The same figures as `month_stats`, from narrow rows instead of objects: one row per (shift, kind of
+    # signup) with the counts done in SQL, and one row per finding with the deadline check done in SQL.
+    ended = PatrolShift.ends_at <= now
+    shift_rows = db.session.execute(
+        sa.select(PatrolShift.id, PatrolShift.needs, ended, PatrolSignup.kind, sa.func.count(PatrolSignup.id),
+                  sa.func.count(PatrolSignup.checked_in_at))
+        .outerjoin(PatrolSignup, PatrolSignup.shift_id == PatrolShift.id)
+        .where(PatrolShift.community_id == community_id, PatrolShift.cancelled_at.is_(None),
+               PatrolShift.day >= start, PatrolShift.day < end)
+        .group_by(PatrolShift.id, PatrolSignup.kind)).all()
+    needs: dict[int, dict] = {}
+    filled: dict[int, Counter] = defaultdict(Counter)
+    checked_in: Counter = Counter()
+    has_ended: dict[int, bool] = {}
+    for shift_id, shift_needs, shift_ended, kind, signups, arrivals in shift_rows:
+        needs[shift_id] = shift_needs or {}
+        has_ended[shift_id] = bool(shift_ended)
+        checked_in[shift_id] += arrivals
+        if kind is not None:
+            filled[shift_id][kind] += signups
+    missed = sum(1 for shift_id, over in has_ended.items() if over and not checked_in[shift_id])
+    start_utc, end_utc = local_to_utc(start, time(0)), local_to_utc(end, time(0))
+    accept_late = sa.and_(Finding.accept_due_at.is_not(None), sa.or_(
+        sa.and_(Finding.accepted_at.is_not(None), Finding.accepted_at > Finding.accept_due_at),
+        sa.and_(Finding.accepted_at.is_(None), Finding.dispatched_at.is_not(None), Finding.accept_due_at < now)))
+    resolve_late = sa.and_(Finding.resolve_due_at.is_not(None), sa.or_(
+        sa.and_(Finding.resolved_at.is_not(None), Finding.resolved_at > Finding.resolve_due_at),
+        sa.and_(Finding.state.in_(("dispatched", "accepted")), Finding.resolve_due_at < now)))
+    resolved = Finding.resolved_at.is_not(None)
+    finding_rows = db.session.execute(
+        sa.select(Finding.category, sa.or_(accept_late, resolve_late),
+                  sa.case((resolved, Finding.created_at)), Finding.resolved_at)
+        .where(Finding.community_id == community_id, Finding.created_at >= start_utc,
+               Finding.created_at < end_utc)).all()
+    by_category = Counter(category for category, *_ in finding_rows)
+    to_fix = [int((resolved_at - created_at).total_seconds() // 60)
+              for _, _, created_at, resolved_at in finding_rows if resolved_at is not None]
+    return {
+        "shifts_held": sum(1 for over in has_ended.values() if over) - missed,
+        "slots_needed": sum(int(n) for wanted in needs.values() for n in wanted.values()),
+        "slots_filled": sum(min(filled[shift_id][kind], int(n))
+                            for shift_id, wanted in needs.items() for kind, n in wanted.items()),
+        "shifts_missed": missed,
+        "findings_total": len(finding_rows),
+        "findings_by_category": {code: by_category.get(code, 0) for code in CATEGORIES},
+        "median_minutes_to_fix": median(to_fix),
+        "overdue_cases": sum(1 for _, late, *_ in finding_rows if late),
+    }
 
 
 def person_summary(community_id: int, user_id: int) -> dict:

@@ -1293,29 +1293,39 @@ def settlement_csv(report: dict) -> str:
 
 
 def monthly_summary(community_id: int, start: date, end: date) -> dict:
+    """The staff report's kitchen figures for [start, end): counted and summed in SQL, one row per kitchen
+    (the same figures as `_tally`, so they reconcile with `settlement`)."""
     numeric = ("meals_served", "portions_served", "paid_fen", "subsidy_fen", "no_shows", "cancellations")
     rows = []
-    served_residents: set[int] = set()
-    by_kitchen: dict[int, list[MealOrder]] = defaultdict(list)
-    for order in db.session.scalars(
-            sa.select(MealOrder).where(MealOrder.community_id == community_id, MealOrder.served_on >= start,
-                                       MealOrder.served_on < end).options(lazyload("*"))):
-        by_kitchen[order.kitchen_id].append(order)
+    in_month = (MealOrder.community_id == community_id, MealOrder.served_on >= start, MealOrder.served_on < end)
+    served = MealOrder.status.in_(SERVED)
+
+    def when(condition, value=1):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+    served_residents = (sa.select(sa.func.count(sa.distinct(MealOrder.resident_id)))
+                        .where(*in_month, served).scalar_subquery())
+    sums = sa.select(MealOrder.kitchen_id, when(served), when(served, MealOrder.quantity),
+                     when(served, MealOrder.due_fen), when(served, MealOrder.subsidy_fen),
+                     when(MealOrder.status.in_((OrderStatus.NO_SHOW, OrderStatus.NO_ANSWER))),
+                     when(MealOrder.status == OrderStatus.CANCELLED), served_residents
+                     ).where(*in_month).group_by(MealOrder.kitchen_id)
+    by_kitchen: dict[int, dict] = {}
+    residents_served = 0
+    for kitchen_id, *figures, residents in db.session.execute(sums):
+        by_kitchen[kitchen_id] = {key: int(value) for key, value in zip(numeric, figures)}
+        residents_served = int(residents or 0)
     listed = db.session.scalars(sa.select(Kitchen).where(Kitchen.community_id == community_id)
                                 .options(*KITCHEN_NAME).order_by(Kitchen.name))
     for kitchen in listed:
-        orders = by_kitchen[kitchen.id]
-        figures = _tally(orders)
-        served_residents |= {o.resident_id for o in orders if o.status in SERVED}
-        row = {"kitchen_id": kitchen.id, "name": kitchen.name, **{k: figures[k] for k in numeric}}
-        row["no_shows"] = figures["no_shows"] + figures["no_answers"]
-        rows.append(row)
+        figures = by_kitchen.get(kitchen.id) or dict.fromkeys(numeric, 0)
+        rows.append({"kitchen_id": kitchen.id, "name": kitchen.name, **figures})
     totals = {key: sum(row[key] for row in rows) for key in numeric}
     elder_ids = {resident_id for resident_id, birth_date in db.session.execute(
         sa.select(StandingOrder.resident_id, User.birth_date).join(User, User.id == StandingOrder.resident_id)
         .where(StandingOrder.community_id == community_id, StandingOrder.ended_at.is_(None)))
         if (age_on(birth_date, start) or 0) >= ELDER_AGE}
-    return {"kitchens": rows, "totals": totals, "residents_served": len(served_residents),
+    return {"kitchens": rows, "totals": totals, "residents_served": residents_served,
             "elders_with_standing_orders": len(elder_ids)}
 
 
