@@ -120,7 +120,8 @@ def population(community_id: int, period: Period) -> dict:
             User.community_id == community_id,
             User.active.is_(True),
             User.created_at < local_to_utc(period.end, time.min),
-            sa.select(RoleGrant.id).where(RoleGrant.user_id == User.id, RoleGrant.role == Role.RESIDENT).exists(),
+            sa.select(RoleGrant.id).where(RoleGrant.community_id == community_id, RoleGrant.user_id == User.id,
+                                          RoleGrant.role == Role.RESIDENT).exists(),
         )
     ).one()
     return {name: value or 0 for name, value in figures._mapping.items()}
