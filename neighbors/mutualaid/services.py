@@ -163,7 +163,8 @@ def _skill(community_id: int, value, field: str = "skill") -> Skill:
     if not text:
         raise InvalidInput(N_("Choose the kind of help."), field=field)
     query = sa.select(Skill).where(Skill.community_id == community_id, Skill.active.is_(True))
-    query = query.where(Skill.id == int(text)) if text.isdigit() else query.where(Skill.name == text)
+    as_id = text.isdecimal() and len(text) <= 9  # an id, not a number too large for the database (a 500)
+    query = query.where(Skill.id == int(text)) if as_id else query.where(Skill.name == text)
     skill = db.session.scalar(query)
     if skill is None:
         raise InvalidInput(N_("Choose the kind of help from the list."), field=field)
