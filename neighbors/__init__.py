@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from . import cli, error_pages
 from .config import ROOT, from_environment
@@ -15,6 +16,14 @@ from .templating import register_filters
 
 MODULE_TRANSLATIONS = ["translations", "kitchen/translations", "mutualaid/translations",
                        "alleys/translations", "staff/translations"]
+
+
+class RecordId(IntegerConverter):
+    """`<int:…>` in our URLs is a record id: a number no id column can hold is simply not found (404),
+    instead of reaching the database as an out-of-range value."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -44,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
         install_sqlite_behaviour(db.engine)
 
     _register_login(app)
+    app.url_map.converters["int"] = RecordId
     _register_blueprints(app)
     error_pages.register(app)
     cli.register(app)

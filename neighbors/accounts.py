@@ -292,7 +292,7 @@ def people_i_can_act_for(actor: User, include_id: int | str | None = None) -> li
     ).all()
     people = [actor, *cared]
     wanted = str(include_id or "").strip()
-    if wanted.isdigit() and int(wanted) not in {person.id for person in people}:
+    if wanted.isdecimal() and int(wanted) not in {person.id for person in people}:
         resident = db.session.get(User, int(wanted))
         if resident is not None and resident.active and can_act_for(actor, resident):
             people.append(resident)

@@ -272,7 +272,7 @@ def appeal_helpers():
 
 
 def _record_or_404(kind: str, record_id: str) -> tuple[HiddenRecord, str, str]:
-    if kind not in KINDS or not str(record_id).isdigit():
+    if kind not in KINDS or not str(record_id).isdecimal():
         abort(404)
     record = KINDS[kind].check(int(record_id))
     if record is None or (record.community_id != current_user.community_id and not current_user.is_admin):

@@ -4,6 +4,7 @@ import logging
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -46,6 +47,16 @@ def register(app) -> None:
         if error.code == 405 and error.valid_methods:
             return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
         return response
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def value_the_database_cannot_hold(error: Exception):
+        """A number sent in a form that no column can hold (an id of twenty digits): the reader's input,
+        not our failure. The database refused it before anything was stored; say so as for any bad input."""
+        log.warning("refused a value the database cannot hold on %s %s: %s", request.method, request.path,
+                    str(error).splitlines()[0][:200])
+        db.session.rollback()
+        return render_error(422)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

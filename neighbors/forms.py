@@ -3,9 +3,10 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField, SelectField, SelectMultipleField
 from wtforms.csrf.core import CSRFTokenField
-from wtforms.widgets import HiddenInput
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from .errors import DomainError
 
@@ -20,6 +21,19 @@ class _HiddenWithoutId(HiddenInput):
 
 
 CSRFTokenField.widget = _HiddenWithoutId()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (days of the week, buildings). A value that is not offered is refused
+    with our own sentence: WTForms' built-in one has no Chinese translation."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        offered = {str(value) for value, *_ in self.iter_choices()} if self.choices is not None else None
+        if self.validate_choice and offered is not None and any(str(v) not in offered for v in self.data or ()):
+            raise ValidationError(_l("Choose only from the options shown."))
 
 
 class EmptyForm(FlaskForm):

@@ -40,6 +40,15 @@ def test_404_is_friendly_in_both_languages(client, lang, text):
     assert text in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/aid/requests/99999999999999999999", "/kitchen/meals/2147483648",
+                                  "/alleys/findings/184467440737095516160"])
+def test_an_id_no_record_can_have_is_simply_not_found(app, auth, client, path):
+    auth.login(make_user(name="郑长华"))
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "找不到" in response.get_data(as_text=True) or "不存在" in response.get_data(as_text=True)
+
+
 def test_403_for_a_user_without_the_role(app, auth, client):
     auth.login(make_user())
     response = client.get("/staff/")

@@ -3,12 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField
-from wtforms import SelectMultipleField
 from wtforms import StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import OnceForm
+from ..forms import MultiCheckboxField, OnceForm
 from .models import CATEGORY_LABELS, DEPARTMENT_LABELS, DEPARTMENTS
 
 # Form field names for each department's officer slots (HTML names stay ASCII).
@@ -31,11 +29,6 @@ def department_choices(blank: str | None = None):
 
 def kind_choices():
     return [SelectChoice("patroller", _l("Patroller")), SelectChoice("officer", _l("Officer"))]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class FindingForm(OnceForm):

@@ -3,12 +3,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, RadioField, SelectField,
-    SelectMultipleField, StringField, TextAreaField,
+    StringField, TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import ActingForField, OnceForm
+from ..forms import ActingForField, MultiCheckboxField, OnceForm
 
 FULFILMENT_CHOICES = [("dine_in", _l("Eat at the kitchen")), ("pickup", _l("Pick up")),
                       ("delivery", _l("Deliver to my door"))]
@@ -23,11 +22,6 @@ STATUS_CHOICES = [("", _l("None")), ("dibao", _l("Minimum living allowance (低�
                   ("tekun", _l("Extreme hardship support (特困)"))]
 POLICY_CHOICES = [("xiamen", _l("Xiamen rule: ¥3 off for 65 and over")), ("tiers", _l("Our community's tiers"))]
 REQUIRED = _l("This field is required.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class OrderForm(OnceForm):

@@ -897,7 +897,7 @@ def record_safe(actor: User, check_id: int, how: str, note: str, now: datetime) 
 # --- standing orders ---------------------------------------------------------------------
 
 def parse_weekdays(days) -> str:
-    values = sorted({int(d) for d in days if str(d).isdigit() and 0 <= int(d) <= 6})
+    values = sorted({int(d) for d in days if str(d).isdecimal() and 0 <= int(d) <= 6})
     if not values:
         raise InvalidInput(N_("Choose at least one day of the week."), field="weekdays")
     return "".join(str(d) for d in values)

@@ -103,7 +103,7 @@ def menu():
     upcoming = [o for o in services.orders_for(current_user, limit=20) if o.is_active]
     acting_for = None  # staff or a carer arriving with ?for_user=: the meal links keep that person chosen
     wanted = request.args.get("for_user", "")
-    if wanted.isdigit() and int(wanted) != current_user.id:
+    if wanted.isdecimal() and int(wanted) != current_user.id:
         acting_for = next((p for p in accounts.people_i_can_act_for(current_user, include_id=wanted)
                            if p.id == int(wanted)), None)
     return render_template("kitchen/menu.html", days=days, upcoming=upcoming, acting_for=acting_for,
@@ -473,7 +473,7 @@ def new_meal():
         return redirect(url_for("kitchen.manage"), 303)
     if request.method == "GET":
         form.kitchen_id.data = int(request.args.get("kitchen", mine[0].id) or mine[0].id) \
-            if str(request.args.get("kitchen", "")).isdigit() else mine[0].id
+            if str(request.args.get("kitchen", "")).isdecimal() else mine[0].id
         form.served_on.data = form.served_on.data or local_today() + timedelta(days=1)
         return _meal_form_page(form)
     if not form.validate_on_submit():

@@ -1417,7 +1417,7 @@ def give_hours(actor: User, for_user_id, to, minutes, now: datetime, *, phone: s
 
 @service
 def grant_from_pool(actor: User, user_id: int, minutes, reason: str, now: datetime) -> CreditTransaction:
-    person = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    person = db.session.get(User, int(user_id)) if str(user_id).isdecimal() else None
     if person is None or not actor.is_staff_of(person.community_id):
         raise InvalidInput(N_("That person was not found."), field="phone")
     value = _clean_gift_minutes(minutes)

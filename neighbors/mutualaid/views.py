@@ -135,7 +135,7 @@ def new_request():
     form = _request_form(RequestForm())
     offer = None
     offer_id = request.values.get("offer", "")
-    if offer_id.isdigit():
+    if offer_id.isdecimal():
         offer = services.get_offer(current_user.community_id, int(offer_id))
         if offer is None or offer.hidden or not offer.active:
             abort(404)
@@ -153,8 +153,8 @@ def new_request():
         try:
             created = services.create_request(
                 current_user, form.for_user.data, _details(form), utcnow(), photo=_photo(form),
-                invited_id=int(form.invited.data) if (form.invited.data or "").isdigit() else None,
-                offer_id=int(form.offer.data) if (form.offer.data or "").isdigit() else None,
+                invited_id=int(form.invited.data) if (form.invited.data or "").isdecimal() else None,
+                offer_id=int(form.offer.data) if (form.offer.data or "").isdecimal() else None,
                 submission_key=form.clean_submission_key(),
             )
         except DomainError as error:
@@ -402,7 +402,7 @@ def volunteer_profile():
             windows = []
             for value in form.availability.data or []:
                 day, _sep, part = value.partition("-")
-                if day.isdigit() and part in DAY_PARTS:
+                if day.isdecimal() and part in DAY_PARTS:
                     windows.append((int(day), DAY_PARTS[part][0], DAY_PARTS[part][1]))
             try:
                 services.save_profile(current_user, skill_ids=form.skills.data or [], windows=windows,

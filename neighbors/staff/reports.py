@@ -89,7 +89,7 @@ def parse_year(text: str | None, today: date) -> Period:
     if not text:
         return year_period(today.year)
     text = text.strip()
-    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+    if not (text.isdecimal() and 2000 <= int(text) <= 2100):
         raise InvalidInput(N_("Give the year as four digits, for example 2025."), field="year")
     return year_period(int(text))
 

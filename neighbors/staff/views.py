@@ -333,8 +333,8 @@ def audit():
     form = AuditFilterForm(request.args)
     actions = services.audit_actions(community.id if community else None)
     form.action.choices = [("", _("All kinds"))] + [(code, services.action_label(code)) for code in actions]
-    person = _person(int(request.args["person"])) if request.args.get("person", "").isdigit() else None
-    page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
+    person = _person(int(request.args["person"])) if request.args.get("person", "").isdecimal() else None
+    page = int(request.args["page"]) if request.args.get("page", "").isdecimal() else 1
     status, entries, more, chosen = 200, [], False, None
     if form.validate():
         try:

@@ -44,8 +44,8 @@ def test_outside_an_app_context_a_lazy_string_is_its_message(app):
 
 def test_template_gettext_keeps_the_newstyle_rules(app):
     with app.test_request_context("/", headers={"Accept-Language": "zh"}):
-        page = render_template_string("{{ _('%(n)s portions', n='<b>') }}|{{ _('100%%') }}")
-        assert page == "&lt;b&gt; 份|100%"
+        page = render_template_string("{{ _('%(n)s homes', n='<b>') }}|{{ _('100%%') }}")
+        assert page == "&lt;b&gt; 户|100%"
         page = render_template_string("{{ ngettext('%(num)s apple', '%(num)s apples', 3) }}")
         assert page == "3 apples"
 
