@@ -182,11 +182,13 @@ HOSTILE = settings(max_examples=6, deadline=None, database=None, phases=[Phase.e
                                           HealthCheck.data_too_large])
 
 
-@pytest.mark.parametrize("key", POSTS)
+# A one-tap route that no column of the table may use has nothing to post (the coverage test checks the listing).
+ATTACKED = [key for key in POSTS if not (key in ONE_TAP and allowed_role(key) is None)]
+
+
+@pytest.mark.parametrize("key", ATTACKED)
 def test_hostile_values_in_every_field(app, world, key, record_property):
     role = allowed_role(key)
-    if role is None and key in ONE_TAP:
-        pytest.skip(f"{key}: one-tap, and no column may use it")  # the coverage test checks the listing
     actor = world.actor(role)
     seed_usual_skills(world)
     path = concrete_path(key, world, "here")  # builds the record once (a one-tap delete removes it)
