@@ -123,7 +123,7 @@ def test_two_windows_through_the_form_without_javascript(auth, web, resident, vo
     auth.logout()
     auth.login(volunteer)
     board = web.get("/aid/").get_data(as_text=True)
-    assert "14:00–17:00</span> / " in board and "08:30–11:00" in board
+    assert "14:00–17:00 / " in board and "08:30–11:00" in board
 
 
 def test_a_bad_second_window_is_422_in_chinese_and_stores_nothing(auth, web, resident, skills):
