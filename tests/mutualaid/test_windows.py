@@ -119,7 +119,7 @@ def test_two_windows_through_the_form_without_javascript(auth, web, resident, vo
     request_id = int(response.headers["Location"].rsplit("/", 1)[1])
     page = web.get(f"/aid/requests/{request_id}").get_data(as_text=True)
     shown = re.search(r'data-testid="windows">(.*?)</dd>', page, re.S).group(1)
-    assert shown.count("<li") == 2 and "14:00–17:00" in shown and "08:30–11:00" in shown
+    assert shown.count("<li>") == 2 and "14:00–17:00" in shown and "08:30–11:00" in shown
     auth.logout()
     auth.login(volunteer)
     board = web.get("/aid/").get_data(as_text=True)
