@@ -191,3 +191,15 @@ def live_server(app, database_url, upload_dir):
     """gunicorn serving the test database on a free port (4 workers x 4 threads), see tests/live.py."""
     with Gunicorn(database_url, upload_dir, workers=4, threads=4) as server:
         yield server
+
+
+@pytest.fixture
+def limited_app(app):
+    """The test app with rate limits on (the `app` fixture turns them off), counters emptied around the test."""
+    app.config["RATELIMIT_ENABLED"] = True
+    from neighbors.extensions import limiter
+
+    limiter.init_app(app)
+    limiter.reset()
+    yield app
+    limiter.reset()

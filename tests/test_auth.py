@@ -120,17 +120,6 @@ def test_change_password(web, auth, app):
     auth.login(user, password="new-secret-2025")
 
 
-@pytest.fixture
-def limited_app(app):
-    app.config["RATELIMIT_ENABLED"] = True
-    from neighbors.extensions import limiter
-
-    limiter.init_app(app)
-    limiter.reset()
-    yield app
-    limiter.reset()
-
-
 def test_failed_logins_are_limited_per_phone_with_a_clear_message(limited_app, web):
     user = make_user()
     for _ in range(5):

@@ -7,17 +7,6 @@ from neighbors.auth.views import masked_phone
 from tests.factories import PASSWORD, make_user
 
 
-@pytest.fixture
-def limited_app(app):
-    app.config["RATELIMIT_ENABLED"] = True
-    from neighbors.extensions import limiter
-
-    limiter.init_app(app)
-    limiter.reset()
-    yield app
-    limiter.reset()
-
-
 def security_lines(caplog) -> list[str]:
     return [record.getMessage() for record in caplog.records if record.name == "neighbors.security"]
 
