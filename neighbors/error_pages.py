@@ -2,6 +2,7 @@
 import logging
 
 from flask import render_template, request
+from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
@@ -27,6 +28,20 @@ MESSAGES = {
 }
 
 
+security_log = logging.getLogger("neighbors.security")
+
+# refusals worth a line in the security log: someone tried what their account may not do (404s are left out:
+# every mistyped address and crawler would drown the rest; the login's rate limits log their own refusals)
+REFUSALS = {401: "unauthenticated", 403: "forbidden"}
+
+
+def log_refusal(kind: str, detail: str = "") -> None:
+    """One line per refused request: who (user id, never a password, token or cookie), what and from where."""
+    who = current_user.id if current_user.is_authenticated else "-"
+    security_log.warning("refused (%s): user=%s %s %s address=%s %s", kind, who, request.method, request.path,
+                         request.remote_addr, detail)
+
+
 def render_error(status: int, detail: str | None = None):
     title, text = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     return render_template("error.html", status=status, title=title, text=detail or text), status
@@ -34,7 +49,8 @@ def render_error(status: int, detail: str | None = None):
 
 def register(app) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(_error):
+    def csrf_error(error: CSRFError):
+        log_refusal("csrf", error.description)
         db.session.rollback()
         return render_error(400)
 
@@ -42,6 +58,8 @@ def register(app) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code in REFUSALS:
+            log_refusal(REFUSALS[error.code])
         db.session.rollback()
         response = render_error(error.code)
         if error.code == 405 and error.valid_methods:

@@ -1,7 +1,7 @@
 """Who may see what: one decorator for roles, one check for a community's records, and headers."""
 from functools import wraps
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -51,14 +51,30 @@ def refuse_nul_characters():
         abort(422)
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def add_security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _for_a_logged_in_user() and "Cache-Control" not in response.headers:
+        # an address, a phone number, a balance: not kept by the browser's or any shared cache, so the back
+        # button on a shared phone after logging out shows nothing (photos set their own private caching)
+        response.headers["Cache-Control"] = "no-store"
     if request.headers.get("HX-Request") is not None or response.mimetype == "text/html":
         response.vary.add("HX-Request")
     return response
+
+
+def _for_a_logged_in_user() -> bool:
+    """Whether this response was made for a logged-in user; never loads the user just to ask
+    (a request that did not look at the user, as `/healthz` or a static file, made nothing private)."""
+    user = g.get("_login_user")
+    return user is not None and user.is_authenticated
 
 
 def trust_proxies(app: Flask) -> None:

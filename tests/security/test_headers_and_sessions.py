@@ -75,6 +75,35 @@ def test_pages_vary_on_htmx(client, world):
     assert "HX-Request" in response.headers.get("Vary", "")
 
 
+def test_private_pages_are_not_kept_by_any_cache_but_public_files_are(client, world):
+    """On a shared phone, the back button after logging out must not bring an address or a balance back."""
+    assert "no-store" not in client.get("/auth/login").headers.get("Cache-Control", "")
+    sign_in(client, world.actor("resident"))
+    for path in ("/", "/account", "/notifications", "/no-such-page"):
+        assert client.get(path).headers.get("Cache-Control") == "no-store", path
+    assert client.get("/notifications/bell", headers={"HX-Request": "true"}).headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
+def test_https_responses_ask_the_browser_to_stay_on_https(client):
+    assert "Strict-Transport-Security" not in client.get("/auth/login").headers  # plain http: meaningless
+    secure = client.get("/auth/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_refused_requests_are_logged_with_who_and_what(client, world, caplog):
+    """ASVS 7.2.2: a forbidden page and a missing CSRF token leave a line in the security log."""
+    resident = world.actor("resident")
+    sign_in(client, resident)
+    with caplog.at_level("WARNING", logger="neighbors.security"):
+        assert client.get("/staff/").status_code == 403
+        assert client.post("/elder-mode", data={"on": "1"}).status_code == 400
+    lines = [record.getMessage() for record in caplog.records if record.name == "neighbors.security"]
+    assert any(f"refused (forbidden): user={resident.id} GET /staff/" in line for line in lines), lines
+    assert any(f"refused (csrf): user={resident.id} POST /elder-mode" in line for line in lines), lines
+    assert not any(resident.phone in line or "csrf_token=" in line for line in lines)
+
+
 def session_cookie(response, name: str = "session") -> str:
     for header in response.headers.getlist("Set-Cookie"):
         if header.startswith(name + "="):
@@ -151,6 +180,33 @@ def test_logging_out_forgets_the_user_and_the_remember_cookie(app, web):
     assert response.status_code == 303
     assert re.search(r"remember_token=;.*(Expires=Thu, 01 Jan 1970|Max-Age=0)", session_cookie(response, "remember_token"))
     assert web.get("/account").status_code in (302, 303)
+
+
+def test_staff_get_no_remember_cookie_and_log_in_again_after_twelve_hours(app, web):
+    """ASVS 3.3.2 for the accounts that see every resident's address: a resident stays logged in on her own
+    phone, a staff member's session ends 12 hours after logging in, however busy."""
+    community = make_community()
+    resident = make_user(community, phone="13800000001")
+    staff = make_user(community, "staff", phone="13800000002")
+    resident_login = web.post("/auth/login", {"phone": resident.phone, "password": PASSWORD})
+    assert "remember_token=" in " ".join(resident_login.headers.getlist("Set-Cookie"))
+    web.post("/auth/logout")
+    staff_login = web.post("/auth/login", {"phone": staff.phone, "password": PASSWORD})
+    assert staff_login.status_code == 303
+    assert not any(c.startswith("remember_token=") and "Expires=Thu, 01 Jan 1970" not in c
+                   for c in staff_login.headers.getlist("Set-Cookie"))
+    assert web.get("/staff/").status_code == 200
+    with web.client.session_transaction() as session:
+        session["signed_in_at"] -= 11 * 3600
+    assert web.get("/staff/").status_code == 200
+    with web.client.session_transaction() as session:
+        session["signed_in_at"] -= 2 * 3600
+    expired = web.get("/staff/")
+    assert expired.status_code == 303 and "/auth/login" in expired.headers["Location"]
+    assert "12" in web.get(expired.headers["Location"]).get_data(as_text=True)
+    assert web.get("/staff/").status_code in (302, 303), "the old session still works"
+    polled = web.client.get("/staff/count", headers={"HX-Request": "true"})
+    assert polled.status_code in (302, 303) or "HX-Redirect" in polled.headers
 
 
 def zh_message(msgid: str) -> str:
