@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import phonenumbers
 import sqlalchemy as sa
@@ -80,7 +80,8 @@ def clean_name(name: str) -> str:
     return name
 
 
-def authenticate(phone: str, password: str) -> User | None:
+def authenticate(phone: str, password: str, now: datetime | None = None) -> User | None:
+    """The user with this phone and password, or None; a one-time password past its time is refused (NotAllowed)."""
     try:
         phone = normalise_phone(phone)
     except InvalidInput:
@@ -88,6 +89,8 @@ def authenticate(phone: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(User.phone == phone))
     if user is None or not user.can_log_in or not user.check_password(password or ""):
         return None
+    if user.must_change_password and user.one_time_password_until and (now or utcnow()) > user.one_time_password_until:
+        raise NotAllowed(N_("This one-time password has expired. Ask community staff to set a new one."))
     return user
 
 
@@ -99,9 +102,12 @@ def change_password(user: User, current: str, new: str) -> None:
         raise InvalidInput(N_("Choose a password different from the current one."), field="new_password")
     user.set_password(new)
     user.must_change_password = False
+    user.one_time_password_until = None
 
 
 ONE_TIME_PASSWORD_DIGITS = MIN_LENGTH
+# long enough to go home and log in on the family's phone, short enough that a slip of paper found later is useless
+ONE_TIME_PASSWORD_LIFETIME = timedelta(hours=24)
 
 
 def one_time_password() -> str:
@@ -138,7 +144,7 @@ def reset_password(actor: User, user_id: int, now: datetime) -> str:
     """Staff who have checked the person face to face set a one-time password, shown once to them.
 
     Only its hash is kept; every session of the person ends; their next login must choose a new
-    password. Staff of the person's community (or an admin) only, and only an admin may reset the
+    password, within ONE_TIME_PASSWORD_LIFETIME. Staff of the person's community (or an admin) only, and only an admin may reset the
     password of staff or another admin. One transaction: it commits before it returns the password."""
     begin_write()
     user = db.session.get(User, user_id, with_for_update=True)
@@ -148,6 +154,7 @@ def reset_password(actor: User, user_id: int, now: datetime) -> str:
     password = one_time_password()
     user.set_password(password)  # also ends every session and remember-me cookie of the account
     user.must_change_password = True
+    user.one_time_password_until = now + ONE_TIME_PASSWORD_LIFETIME
     audit.record(actor, "accounts.password_reset", user, community_id=user.community_id, subject=user,
                  after={"must_change_password": True}, now=now)
     notify(user, N_("Community staff set a one-time password for you. Choose your own password now."),

@@ -90,6 +90,8 @@ class User(UserMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     # staff set a one-time password: the next login must choose a new one before anything else
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # ... and that one-time password stops working at this time (ASVS 2.3.1)
+    one_time_password_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     community: Mapped[Community] = relationship()

@@ -1,4 +1,6 @@
 import logging
+import time
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -9,7 +11,7 @@ from .. import accounts
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import show_error
-from ..models import Community, SubDistrict
+from ..models import Community, Role, SubDistrict
 from ..security import login_required
 from ..urls import safe_next
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
@@ -39,16 +41,34 @@ OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "auth.login"
                              "main.toggle_elder_mode"}
 
 
+# Staff and administrators see every resident's address and phone: they log in again after this long, however
+# busy (ASVS 3.3.2), and get no remember-me cookie. Residents stay logged in on their own phone.
+PRIVILEGED_SESSION = timedelta(hours=12)
+
+
 @bp.before_app_request
-def require_new_password():
-    """After staff set a one-time password, nothing but choosing one's own password (or logging out)."""
-    if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and request.endpoint not in OPEN_DURING_FORCED_CHANGE
-    ):
+def check_session():
+    """After staff set a one-time password, nothing but choosing one's own password (or logging out);
+    a staff or admin session older than PRIVILEGED_SESSION ends and asks for the password again."""
+    if not current_user.is_authenticated:
+        return None
+    if current_user.has_role(Role.STAFF, Role.ADMIN) and _privileged_session_expired():
+        session.clear()
+        logout_user()
+        flash(_("For safety, staff accounts log in again every 12 hours. Please log in."), "info")
+        if request.headers.get("HX-Request"):
+            return "", 204, {"HX-Redirect": url_for("auth.login")}
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None), 303)
+    if current_user.must_change_password and request.endpoint not in OPEN_DURING_FORCED_CHANGE:
         return redirect(url_for("auth.change_password"), 303)
     return None
+
+
+def _privileged_session_expired() -> bool:
+    signed_in_at = session.get("signed_in_at")
+    if not isinstance(signed_in_at, int | float):  # restored from a remember-me cookie issued before the rule
+        return True
+    return time.time() - signed_in_at > PRIVILEGED_SESSION.total_seconds()
 
 
 def _phone_key() -> str:
@@ -73,7 +93,8 @@ def _start_session(user, remember: bool = True) -> None:
     keep = {key: session[key] for key in ("lang", "elder") if key in session}
     session.clear()
     session.update(keep)
-    login_user(user, remember=remember)
+    session["signed_in_at"] = int(time.time())
+    login_user(user, remember=remember and not user.has_role(Role.STAFF, Role.ADMIN))
     if user.elder_mode:
         session["elder"] = True
 
@@ -86,7 +107,11 @@ def _start_session(user, remember: bool = True) -> None:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.phone.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.phone.data, form.password.data)
+        except DomainError as error:
+            user = None
+            show_error(form, error)
         if user is not None:
             _start_session(user)
             db.session.commit()
@@ -95,7 +120,8 @@ def login():
                 return redirect(url_for("auth.change_password"), 303)
             return redirect(safe_next(request.args.get("next"), url_for("main.home")), 303)
         security_log.warning("login failed: phone=%s address=%s", masked_phone(form.phone.data), request.remote_addr)
-        form.form_errors.append(_("Mobile number or password is not right."))
+        if not form.form_errors:
+            form.form_errors.append(_("Mobile number or password is not right."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 

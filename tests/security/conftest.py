@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -163,6 +164,7 @@ def sign_in(client, user: User | None) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()  # "id.epoch": a password change or logout ends it
         session["_fresh"] = True
+        session["signed_in_at"] = int(time.time())  # staff sessions end after 12 hours
 
 
 def fingerprint() -> dict[str, dict[Any, dict[str, Any]]]:

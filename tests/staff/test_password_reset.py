@@ -1,10 +1,12 @@
 """Staff reset a forgotten password: a one-time password shown once, old sessions ended, a new password forced."""
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from neighbors import accounts
+from neighbors.clock import utcnow
 from neighbors.errors import InvalidInput, NotAllowed, NotFound
 from neighbors.extensions import db
 from neighbors.models import AuditEntry, Notification, User
@@ -141,8 +143,32 @@ def test_the_whole_reset_as_staff_and_resident_see_it(app, world):
     assert login(resident_web, world.resident.phone, "wang-meiling-2026").headers["Location"] == "/"
 
 
-def test_logout_is_open_during_the_forced_change(app, world):
+def test_a_one_time_password_works_for_24_hours_then_is_refused_with_a_clear_message(world):
+    phone = world.resident.phone
     password = accounts.reset_password(world.staff, world.resident.id, NOW)
+    assert accounts.authenticate(phone, password, NOW + timedelta(hours=23, minutes=59)) == world.resident
+    with pytest.raises(NotAllowed) as refused:
+        accounts.authenticate(phone, password, NOW + timedelta(hours=24, minutes=1))
+    assert "expired" in refused.value.msgid
+    assert accounts.authenticate(phone, "wrong-password", NOW + timedelta(hours=25)) is None  # no hint for guessers
+    accounts.change_password(reload(world.resident), password, "wang-meiling-2026")
+    db.session.commit()
+    assert reload(world.resident).one_time_password_until is None
+    assert accounts.authenticate(phone, "wang-meiling-2026", NOW + timedelta(days=30)) == world.resident
+
+
+def test_an_expired_one_time_password_logs_nobody_in(app, world):
+    password = accounts.reset_password(world.staff, world.resident.id, utcnow() - timedelta(hours=25))
+    db.session.commit()
+    web = CsrfClient(app.test_client())
+    refused = login(web, world.resident.phone, password)
+    assert refused.status_code == 422
+    assert "已过期" in refused.get_data(as_text=True)
+    assert web.get("/account").status_code == 302
+
+
+def test_logout_is_open_during_the_forced_change(app, world):
+    password = accounts.reset_password(world.staff, world.resident.id, utcnow())
     web = CsrfClient(app.test_client())
     assert login(web, world.resident.phone, password).headers["Location"] == "/auth/password"
     assert web.post("/auth/logout").headers["Location"] == "/"
