@@ -74,7 +74,8 @@ def _for_a_logged_in_user() -> bool:
     """Whether this response was made for a logged-in user; never loads the user just to ask
     (a request that did not look at the user, as `/healthz` or a static file, made nothing private)."""
     user = g.get("_login_user")
-    return user is not None and user.is_authenticated
+    return user is not None and not user.is_anonymous  # not is_authenticated: it reads a column, which after a
+    # commit would reload the user
 
 
 def trust_proxies(app: Flask) -> None:
