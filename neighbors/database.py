@@ -95,3 +95,9 @@ def begin_write() -> None:
             return
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def committed_id(record) -> int:
+    """The primary key of a record whose transaction has committed, without a round trip: reading `record.id`
+    after the commit (which expires every attribute) would reload the row and its joined relations."""
+    return sa.inspect(record).identity[0]

@@ -180,7 +180,7 @@ class KitchenOperator(db.Model):
     kitchen_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_kitchens.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     kitchen: Mapped[Kitchen] = relationship(back_populates="operators")
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship()  # loaded when asked for: checking who operates a kitchen needs only user_id
     __table_args__ = (sa.UniqueConstraint("kitchen_id", "user_id"),)
 
 

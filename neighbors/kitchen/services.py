@@ -687,6 +687,11 @@ def _place(actor: User, meal: Meal, resident: User, quantity: int, fulfilment: s
            submission_key: str, now: datetime, standing_order_id: int | None = None) -> MealOrder | None:
     """Inside a write transaction: take portions with one conditional UPDATE, then insert the order."""
     address, note = check_order_input(meal.kitchen, resident, quantity, fulfilment, address, note)
+    if not meal.is_open(now) or meal.portions_left < quantity:
+        # already refused by what was committed when the meal was read: say so without queueing for its row
+        raise _refusal(meal, quantity, now)
+    # everything that reads is done before the UPDATE: from it to the commit, others ordering this meal wait
+    subsidy, rule = subsidy_for(resident, meal.served_on, meal.price_fen, _subsidised_today(resident, meal.served_on))
     taken = db.session.execute(
         sa.update(Meal)
         .where(Meal.id == meal.id, Meal.community_id == resident.community_id,
@@ -698,7 +703,6 @@ def _place(actor: User, meal: Meal, resident: User, quantity: int, fulfilment: s
     if taken.rowcount != 1:
         db.session.refresh(meal)
         raise _refusal(meal, quantity, now)
-    subsidy, rule = subsidy_for(resident, meal.served_on, meal.price_fen, _subsidised_today(resident, meal.served_on))
     order = MealOrder(
         community_id=resident.community_id, meal_id=meal.id, kitchen_id=meal.kitchen_id, served_on=meal.served_on,
         resident_id=resident.id, placed_by_id=actor.id, standing_order_id=standing_order_id, quantity=quantity,

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from .. import accounts, appeals
 from ..clock import LOCAL_TZ, local_today, utcnow
+from ..database import committed_id
 from ..errors import DomainError, NotAllowed, NotFound
 from ..extensions import db, htmx
 from ..forms import EmptyForm, acting_for_choices, show_error
@@ -143,7 +144,7 @@ def place_order(meal_id: int):
         show_error(form, error)
         return _meal_page(meal, form, error.status, error=error.message)
     flash(_("Your order is placed."), "success")
-    return redirect(url_for("kitchen.order", order_id=order.id), 303)
+    return redirect(url_for("kitchen.order", order_id=committed_id(order)), 303)
 
 
 def _visible_order(order_id: int) -> MealOrder:
@@ -230,7 +231,7 @@ def order_again(order_id: int):
         flash(error.message, "error")
         return redirect(url_for("kitchen.orders"), 303)
     flash(_("Your order is placed."), "success")
-    return redirect(url_for("kitchen.order", order_id=order.id), 303)
+    return redirect(url_for("kitchen.order", order_id=committed_id(order)), 303)
 
 
 @bp.post("/orders/<int:order_id>/feedback")
