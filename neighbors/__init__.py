@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import cli, error_pages
 from .config import ROOT, from_environment
-from .database import install_sqlite_behaviour
+from .database import install_postgresql_behaviour, install_sqlite_behaviour
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from .i18n import elder_mode_on, html_lang, install_translations, select_locale
 from .security import add_security_headers, refuse_nul_characters, trust_proxies
@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     with app.app_context():
         install_sqlite_behaviour(db.engine)
+        install_postgresql_behaviour(db.engine)
 
     _register_login(app)
     app.url_map.converters["int"] = RecordId

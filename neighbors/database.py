@@ -34,7 +34,24 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
+        if value.tzinfo is timezone.utc:
+            return value
         return value.astimezone(timezone.utc)
+
+
+def install_postgresql_behaviour(engine: Engine) -> None:
+    """Sessions in UTC, whatever the server's default: timestamps then arrive tagged with `timezone.utc`,
+    which UTCDateTime passes through as they are, instead of a zoneinfo zone each value must be converted
+    from (a two-week shift list reads thousands of them). Local days are computed in Python, never by SQL."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.autocommit = autocommit
 
 
 def is_sqlite() -> bool:
