@@ -1164,14 +1164,17 @@ def acknowledge_feedback(actor: User, feedback_id: int, now: datetime) -> Feedba
 
 # --- orders: lists -----------------------------------------------------------------------
 
-def orders_for(actor: User, limit: int = 60) -> list[MealOrder]:
-    """My orders and those of the people I care for, newest meal first (one query)."""
+def orders_for(actor: User, limit: int = 60, active_only: bool = False) -> list[MealOrder]:
+    """My orders and those of the people I care for, newest meal first (one query); with `active_only`, only
+    those still on their way (placed, cooking, out for delivery)."""
     cared = sa.select(CarerLink.resident_id).where(CarerLink.carer_id == actor.id,
                                                    CarerLink.community_id == actor.community_id)
+    query = sa.select(MealOrder).where(MealOrder.community_id == actor.community_id,
+                                       sa.or_(MealOrder.resident_id == actor.id, MealOrder.resident_id.in_(cared)))
+    if active_only:
+        query = query.where(MealOrder.status.in_([str(status) for status in ACTIVE]))
     return list(db.session.scalars(
-        sa.select(MealOrder).where(MealOrder.community_id == actor.community_id,
-                                   sa.or_(MealOrder.resident_id == actor.id, MealOrder.resident_id.in_(cared)))
-        .options(*ORDER_ROW).order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).limit(limit)))
+        query.options(*ORDER_ROW).order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).limit(limit)))
 
 
 def search_orders(community_id: int, day: date | None = None, kitchen_id: int | None = None,
