@@ -162,7 +162,11 @@ class PatrolShift(db.Model):
     signups: Mapped[list[PatrolSignup]] = relationship(
         back_populates="shift", order_by="PatrolSignup.kind, PatrolSignup.slot_no", cascade="all, delete-orphan"
     )
-    __table_args__ = (sa.UniqueConstraint("rule_id", "day"), sa.CheckConstraint("starts_at < ends_at", name="window"))
+    __table_args__ = (
+        sa.UniqueConstraint("rule_id", "day"), sa.CheckConstraint("starts_at < ends_at", name="window"),
+        # the shift list and coverage read one community's next two weeks, however long its history
+        sa.Index("ix_alleys_patrol_shifts_community_starts", "community_id", "starts_at"),
+    )
 
     def filled(self, kind: str) -> int:
         return sum(1 for s in self.signups if s.kind == kind)
