@@ -9,10 +9,13 @@ For each scale (small: one community; district: 98 communities and a year of rec
 5. runs 200 simultaneous order attempts on the last 50 portions of a meal,
 6. counts and times the SQL statements of every page in-process and keeps the EXPLAIN ANALYZE
    of the slowest ones in bench/results/explain-<scale>.txt,
-and writes bench/results/latest.json and prints a table.
+then, with both scales measured, runs both servers at once and measures every page at small and at
+district scale in turn (--growth-rounds rounds) for the district/small ratio of p50 latencies, and
+writes bench/results/latest.json and prints a table.
 
     .venv/bin/python -m bench.run                      # small and district (district data takes minutes once)
     .venv/bin/python -m bench.run --scales small --duration 5     # a quick look
+    .venv/bin/python -m bench.run --pages "shift list,my orders"  # some pages only
 """
 from __future__ import annotations
 
@@ -445,7 +448,56 @@ def machine() -> dict:
             "postgresql": server, "wrk": wrk_version[0] if wrk_version else "", "kernel": platform.release()}
 
 
-def run_scale(scale: str, seconds: int, warmup: int, rebuild: bool) -> dict:
+@contextmanager
+def plenty_of_portions(targets: dict):
+    """Enough portions of the open meals for a whole run of orders; their capacity is put back afterwards."""
+    scale = targets["scale"]
+    with connect(autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {scale}")
+        kept = conn.execute("SELECT id, capacity FROM kitchen_meals WHERE id = ANY(%s)",
+                            (targets["open_meal_ids"],)).fetchall()
+        conn.execute("UPDATE kitchen_meals SET capacity = sold + 100000 WHERE id = ANY(%s)",
+                     (targets["open_meal_ids"],))
+    try:
+        yield
+    finally:
+        with connect(autocommit=True) as conn:
+            conn.execute(f"SET search_path TO {scale}")
+            for meal_id, capacity in kept:
+                conn.execute("UPDATE kitchen_meals SET capacity = GREATEST(%s, sold) WHERE id = %s",
+                             (capacity, meal_id))
+
+
+def growth(pages_wanted: list[Page], rounds: int, seconds: int) -> dict:
+    """p50 latency at district scale over small scale, per page, with both servers up and the two measured in
+    turn (small, district, small, district …): the machine's speed drifts over minutes (other tenants of its
+    host), and a drift between two runs minutes apart showed as 'growth' of up to 2x for byte-identical pages.
+    Each scale's p50 is the median of its rounds' p50s."""
+    setups = {}
+    with gunicorn("small") as small_url, gunicorn("district") as district_url:
+        for scale, url in (("small", small_url), ("district", district_url)):
+            targets = load_targets(scale)
+            targets["scale"] = scale
+            sessions = {role: log_in(url, phone, targets["password"]) for role, phone in targets["phones"].items()}
+            setups[scale] = (url, targets, sessions)
+        result = {}
+        with plenty_of_portions(setups["small"][1]), plenty_of_portions(setups["district"][1]):
+            for page in pages_wanted:
+                print(f"  growth: {page.name}", flush=True)
+                p50s: dict[str, list[float]] = {"small": [], "district": []}
+                for _round in range(rounds):
+                    for scale, (url, targets, sessions) in setups.items():
+                        measured = measure_page(url, page, sessions, targets, seconds, warmup=1)
+                        if "p50_ms" in measured:
+                            p50s[scale].append(measured["p50_ms"])
+                if p50s["small"] and p50s["district"]:
+                    small, district = statistics.median(p50s["small"]), statistics.median(p50s["district"])
+                    result[page.name] = {"small_p50_ms": small, "district_p50_ms": district,
+                                         "ratio": round(district / small, 2), "rounds": p50s}
+    return result
+
+
+def run_scale(scale: str, seconds: int, warmup: int, rebuild: bool, pages_wanted: list[Page] = PAGES) -> dict:
     built = build_data(scale) if rebuild or not has_data(scale) else None
     targets = load_targets(scale)
     targets["scale"] = scale
@@ -454,25 +506,13 @@ def run_scale(scale: str, seconds: int, warmup: int, rebuild: bool) -> dict:
         sessions = {role: log_in(url, phone, targets["password"]) for role, phone in targets["phones"].items()}
         first = measure_page(url, CEILING, sessions, targets, seconds, warmup)
         pages = {}
-        with connect(autocommit=True) as conn:  # enough portions for a whole run of orders; put back afterwards
-            conn.execute(f"SET search_path TO {scale}")
-            kept = conn.execute("SELECT id, capacity FROM kitchen_meals WHERE id = ANY(%s)",
-                                (targets["open_meal_ids"],)).fetchall()
-            conn.execute("UPDATE kitchen_meals SET capacity = sold + 100000 WHERE id = ANY(%s)",
-                         (targets["open_meal_ids"],))
-        try:
-            for page in PAGES:
+        with plenty_of_portions(targets):
+            for page in pages_wanted:
                 print(f"  {scale}: {page.name}", flush=True)
                 pages[page.name] = measure_page(url, page, sessions, targets, seconds, warmup)
-        finally:
-            with connect(autocommit=True) as conn:
-                conn.execute(f"SET search_path TO {scale}")
-                for meal_id, capacity in kept:
-                    conn.execute("UPDATE kitchen_meals SET capacity = GREATEST(%s, sold) WHERE id = %s",
-                                 (capacity, meal_id))
         last = measure_page(url, CEILING, sessions, targets, seconds, warmup)
         ceiling = statistics.mean([first["rps"], last["rps"]])
-        for page in PAGES:
+        for page in pages_wanted:
             measured = pages[page.name]
             if "rps" in measured:
                 measured["ratio"] = round(measured["rps"] / ceiling, 3)
@@ -527,7 +567,17 @@ def main(argv=None) -> int:
                         help="seconds per page")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true", help="build the data again even if it exists")
+    parser.add_argument("--pages", default="", help="comma-separated page names (default: every page)")
+    parser.add_argument("--growth-rounds", type=int, default=3,
+                        help="rounds of small/district in turn for the growth ratios (0: no growth)")
+    parser.add_argument("--growth-seconds", type=int, default=4, help="seconds per page per scale per round")
     args = parser.parse_args(argv)
+    wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
+    unknown = wanted - {page.name for page in PAGES}
+    if unknown:
+        print(f"unknown pages: {', '.join(sorted(unknown))}; pages: {', '.join(p.name for p in PAGES)}", file=sys.stderr)
+        return 2
+    pages_wanted = [page for page in PAGES if not wanted or page.name in wanted]
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs it).", file=sys.stderr)
         return 2
@@ -539,12 +589,10 @@ def main(argv=None) -> int:
                            "rate_limits": "off (one client address)"},
               "scales": {}}
     for scale in [s.strip() for s in args.scales.split(",") if s.strip()]:
-        report["scales"][scale] = run_scale(scale, args.duration, args.warmup, args.rebuild)
-    if {"small", "district"} <= set(report["scales"]):
-        small, district = report["scales"]["small"], report["scales"]["district"]
-        report["growth"] = {name: round(district["pages"][name]["p50_ms"] / small["pages"][name]["p50_ms"], 2)
-                            for name in small["pages"]
-                            if small["pages"][name].get("p50_ms") and "p50_ms" in district["pages"].get(name, {})}
+        report["scales"][scale] = run_scale(scale, args.duration, args.warmup, args.rebuild, pages_wanted)
+    if {"small", "district"} <= set(report["scales"]) and args.growth_rounds:
+        report["growth_measured"] = growth(pages_wanted, args.growth_rounds, args.growth_seconds)
+        report["growth"] = {name: measured["ratio"] for name, measured in report["growth_measured"].items()}
     report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     print_table(report)
