@@ -767,7 +767,7 @@ def holidays():
         status = 422
     listed = services.holidays_of(current_user.community_id, local_today(now()))
     return render_template("alleys/holidays.html", form=form, holidays=listed, remove_form=EmptyForm(),
-                           official_years="、".join(str(year) for year in sorted(public_holidays.KNOWN_YEARS))), status
+                           official_years=sorted(public_holidays.KNOWN_YEARS)), status
 
 
 @bp.post("/manage/holidays/<int:holiday_id>/remove")
