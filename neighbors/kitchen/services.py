@@ -1164,15 +1164,18 @@ def acknowledge_feedback(actor: User, feedback_id: int, now: datetime) -> Feedba
 
 # --- orders: lists -----------------------------------------------------------------------
 
-def orders_for(actor: User, limit: int = 60, active_only: bool = False) -> list[MealOrder]:
-    """My orders and those of the people I care for, newest meal first (one query); with `active_only`, only
-    those still on their way (placed, cooking, out for delivery)."""
-    cared = sa.select(CarerLink.resident_id).where(CarerLink.carer_id == actor.id,
-                                                   CarerLink.community_id == actor.community_id)
-    query = sa.select(MealOrder).where(MealOrder.community_id == actor.community_id,
-                                       sa.or_(MealOrder.resident_id == actor.id, MealOrder.resident_id.in_(cared)))
-    if active_only:
-        query = query.where(MealOrder.status.in_([str(status) for status in ACTIVE]))
+def orders_for(actor: User, limit: int = 60, coming_from: date | None = None) -> list[MealOrder]:
+    """My orders and those of the people I care for, newest meal first (one query); with `coming_from` (a day),
+    only those still on their way (placed, cooking, out for delivery) for a meal on that day or later."""
+    # "me, or anyone I care for" as one set, not `resident = me OR resident IN (…)`: with the OR, PostgreSQL
+    # cannot use the resident index and walks the community's orders by day (4 ms at 20,000 orders, growing)
+    people = sa.union_all(sa.select(sa.literal(actor.id, sa.Integer)),
+                          sa.select(CarerLink.resident_id).where(CarerLink.carer_id == actor.id,
+                                                                 CarerLink.community_id == actor.community_id))
+    query = sa.select(MealOrder).where(MealOrder.community_id == actor.community_id, MealOrder.resident_id.in_(people))
+    if coming_from is not None:
+        query = query.where(MealOrder.served_on >= coming_from,
+                            MealOrder.status.in_([str(status) for status in ACTIVE]))
     return list(db.session.scalars(
         query.options(*ORDER_ROW).order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).limit(limit)))
 

@@ -101,7 +101,7 @@ def menu():
     days: dict[date, list[Meal]] = {}
     for meal in meals:
         days.setdefault(meal.served_on, []).append(meal)
-    upcoming = services.orders_for(current_user, limit=20, active_only=True)
+    upcoming = services.orders_for(current_user, limit=20, coming_from=local_today(now))
     acting_for = None  # staff or a carer arriving with ?for_user=: the meal links keep that person chosen
     wanted = request.args.get("for_user", "")
     if wanted.isdecimal() and int(wanted) != current_user.id:
