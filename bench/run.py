@@ -329,6 +329,7 @@ def weigh(url: str, sessions: dict, targets: dict) -> dict:
 # --- 200 attempts on the last 50 portions ---------------------------------------------------
 
 def contention(url: str, session: requests.Session, targets: dict, attempts: int = 200, portions: int = 50) -> dict:
+    """Run through plenty_of_portions, which deletes the orders afterwards and puts the meal back as it was."""
     meal_id = targets["open_meal_ids"][-1]
     with connect(autocommit=True) as conn:
         conn.execute(f"SET search_path TO {targets['scale']}")
@@ -450,22 +451,31 @@ def machine() -> dict:
 
 @contextmanager
 def plenty_of_portions(targets: dict):
-    """Enough portions of the open meals for a whole run of orders; their capacity is put back afterwards."""
+    """Enough portions of the open meals for a whole run of orders. Afterwards the orders the run placed are
+    deleted and the meals' portions put back, so that the next run measures the same data (thousands of
+    orders a run for today's meals otherwise pile up in the very range the menu and the orders pages read)."""
     scale = targets["scale"]
     with connect(autocommit=True) as conn:
         conn.execute(f"SET search_path TO {scale}")
-        kept = conn.execute("SELECT id, capacity FROM kitchen_meals WHERE id = ANY(%s)",
+        kept = conn.execute("SELECT id, capacity, sold FROM kitchen_meals WHERE id = ANY(%s)",
                             (targets["open_meal_ids"],)).fetchall()
+        started = conn.execute("SELECT now()").fetchone()[0]
         conn.execute("UPDATE kitchen_meals SET capacity = sold + 100000 WHERE id = ANY(%s)",
                      (targets["open_meal_ids"],))
     try:
         yield
     finally:
-        with connect(autocommit=True) as conn:
+        time.sleep(1)  # requests still in the server when wrk stopped its clock finish first
+        with connect() as conn:
             conn.execute(f"SET search_path TO {scale}")
-            for meal_id, capacity in kept:
-                conn.execute("UPDATE kitchen_meals SET capacity = GREATEST(%s, sold) WHERE id = %s",
-                             (capacity, meal_id))
+            placed = "SELECT id FROM kitchen_orders WHERE placed_by_id = %s AND created_at >= %s"
+            conn.execute(f"DELETE FROM kitchen_order_events WHERE order_id IN ({placed})",
+                         (targets["orderer_id"], started))
+            conn.execute("DELETE FROM kitchen_orders WHERE placed_by_id = %s AND created_at >= %s",
+                         (targets["orderer_id"], started))
+            for meal_id, capacity, sold in kept:
+                conn.execute("UPDATE kitchen_meals SET capacity = %s, sold = %s WHERE id = %s",
+                             (capacity, sold, meal_id))
 
 
 def growth(pages_wanted: list[Page], rounds: int, seconds: int) -> dict:
@@ -521,7 +531,8 @@ def run_scale(scale: str, seconds: int, warmup: int, rebuild: bool, pages_wanted
         result["ceiling"] = {"first": first, "last": last, "rps": round(ceiling, 1)}
         result["pages"] = pages
         result["weight"] = weigh(url, sessions, targets)
-        result["contention"] = contention(url, sessions["orderer"], targets)
+        with plenty_of_portions(targets):
+            result["contention"] = contention(url, sessions["orderer"], targets)
     result["statements"] = statements_and_plans(scale, targets)
     return result
 
