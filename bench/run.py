@@ -9,8 +9,8 @@ For each scale (small: one community; district: 98 communities and a year of rec
 5. runs 200 simultaneous order attempts on the last 50 portions of a meal,
 6. counts and times the SQL statements of every page in-process and keeps the EXPLAIN ANALYZE
    of the slowest ones in bench/results/explain-<scale>.txt,
-then, with both scales measured, runs both servers at once and measures every page at small and at
-district scale in turn (--growth-rounds rounds) for the district/small ratio of p50 latencies, and
+then, with both scales measured, runs both servers at once and times every page one request at a time,
+small and district in turn (--growth-requests each), for the district/small ratio of p50 latencies, and
 writes bench/results/latest.json and prints a table.
 
     .venv/bin/python -m bench.run                      # small and district (district data takes minutes once)
@@ -478,11 +478,45 @@ def plenty_of_portions(targets: dict):
                              (capacity, sold, meal_id))
 
 
-def growth(pages_wanted: list[Page], rounds: int, seconds: int) -> dict:
-    """p50 latency at district scale over small scale, per page, with both servers up and the two measured in
-    turn (small, district, small, district …): the machine's speed drifts over minutes (other tenants of its
-    host), and a drift between two runs minutes apart showed as 'growth' of up to 2x for byte-identical pages.
-    Each scale's p50 is the median of its rounds' p50s."""
+class OneClient:
+    """One keep-alive connection of one logged-in user, timing one request at a time."""
+
+    def __init__(self, url: str, page: Page, sessions: dict, targets: dict):
+        address = urlsplit(url)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+        self.page, self.targets = page, targets
+        session = sessions.get(page.role)
+        self.headers = {"Cookie": cookie_header(session)} if session else {}
+        self.token = None
+        if page.method == "POST":
+            self.token = TOKEN.search(session.get(url + f"/kitchen/meals/{targets['meal_id']}", timeout=30).text).group(1)
+            self.headers = {"Cookie": cookie_header(session), "Content-Type": "application/x-www-form-urlencoded"}
+        self.sent = 0
+
+    def timed_request(self) -> float:
+        if self.page.method == "POST":
+            meals = self.targets["open_meal_ids"]
+            path = f"/kitchen/meals/{meals[self.sent % len(meals)]}/order"
+            body = urlencode(order_form(self.targets, self.token, uuid.uuid4().hex))
+        else:
+            path, body = self.page.url(self.targets), None
+        self.sent += 1
+        started = time.perf_counter()
+        self.connection.request(self.page.method, path, body=body, headers=self.headers)
+        response = self.connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        if response.status not in (200, 303):
+            raise RuntimeError(f"{self.page.method} {path} answered {response.status}")
+        return elapsed * 1000
+
+
+def growth(pages_wanted: list[Page], requests_per_scale: int) -> dict:
+    """p50 latency at district scale over small scale, per page, one request at a time, small and district in
+    turn, with both servers up. Data growth shows in a single request's latency; the machine's speed does
+    not, because it drifts over seconds to minutes (other tenants of its host) and each district request is
+    timed within milliseconds of its small twin. (The table's wrk runs, minutes apart and 8 at a time,
+    differed up to 2x between byte-identical pages.)"""
     setups = {}
     with gunicorn("small") as small_url, gunicorn("district") as district_url:
         for scale, url in (("small", small_url), ("district", district_url)):
@@ -494,16 +528,18 @@ def growth(pages_wanted: list[Page], rounds: int, seconds: int) -> dict:
         with plenty_of_portions(setups["small"][1]), plenty_of_portions(setups["district"][1]):
             for page in pages_wanted:
                 print(f"  growth: {page.name}", flush=True)
-                p50s: dict[str, list[float]] = {"small": [], "district": []}
-                for _round in range(rounds):
-                    for scale, (url, targets, sessions) in setups.items():
-                        measured = measure_page(url, page, sessions, targets, seconds, warmup=1)
-                        if "p50_ms" in measured:
-                            p50s[scale].append(measured["p50_ms"])
-                if p50s["small"] and p50s["district"]:
-                    small, district = statistics.median(p50s["small"]), statistics.median(p50s["district"])
-                    result[page.name] = {"small_p50_ms": small, "district_p50_ms": district,
-                                         "ratio": round(district / small, 2), "rounds": p50s}
+                clients = {scale: OneClient(url, page, sessions, targets)
+                           for scale, (url, targets, sessions) in setups.items()}
+                for _warm_up in range(10):
+                    for client in clients.values():
+                        client.timed_request()
+                times: dict[str, list[float]] = {scale: [] for scale in clients}
+                for _pair in range(requests_per_scale):
+                    for scale, client in clients.items():
+                        times[scale].append(client.timed_request())
+                small, district = statistics.median(times["small"]), statistics.median(times["district"])
+                result[page.name] = {"small_p50_ms": round(small, 2), "district_p50_ms": round(district, 2),
+                                     "ratio": round(district / small, 2), "requests_per_scale": requests_per_scale}
     return result
 
 
@@ -579,9 +615,8 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true", help="build the data again even if it exists")
     parser.add_argument("--pages", default="", help="comma-separated page names (default: every page)")
-    parser.add_argument("--growth-rounds", type=int, default=3,
-                        help="rounds of small/district in turn for the growth ratios (0: no growth)")
-    parser.add_argument("--growth-seconds", type=int, default=4, help="seconds per page per scale per round")
+    parser.add_argument("--growth-requests", type=int, default=200,
+                        help="requests per page and scale for the growth ratios, one at a time (0: no growth)")
     args = parser.parse_args(argv)
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
     unknown = wanted - {page.name for page in PAGES}
@@ -601,8 +636,8 @@ def main(argv=None) -> int:
               "scales": {}}
     for scale in [s.strip() for s in args.scales.split(",") if s.strip()]:
         report["scales"][scale] = run_scale(scale, args.duration, args.warmup, args.rebuild, pages_wanted)
-    if {"small", "district"} <= set(report["scales"]) and args.growth_rounds:
-        report["growth_measured"] = growth(pages_wanted, args.growth_rounds, args.growth_seconds)
+    if {"small", "district"} <= set(report["scales"]) and args.growth_requests:
+        report["growth_measured"] = growth(pages_wanted, args.growth_requests)
         report["growth"] = {name: measured["ratio"] for name, measured in report["growth_measured"].items()}
     report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
