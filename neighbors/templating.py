@@ -72,8 +72,14 @@ def as_list(items, labels=None) -> str:
     return format_list(words, locale=get_locale() or "zh") if words else ""
 
 
+def local_day(moment: datetime | None) -> str:
+    """The day of a moment in Xiamen, as `day` labels a date (12月2日 周三)."""
+    return day_label(to_local(moment).date()) if moment is not None else ""
+
+
 def register_filters(app) -> None:
-    app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, day=day_label, hours=hours, as_list=as_list)
+    app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, localday=local_day, day=day_label, hours=hours,
+                                 as_list=as_list)
     app.jinja_env.globals.update(role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
 
     @app.context_processor
