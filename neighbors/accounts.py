@@ -143,9 +143,10 @@ def can_reset_password(actor: User, user: User) -> bool:
 def reset_password(actor: User, user_id: int, now: datetime) -> str:
     """Staff who have checked the person face to face set a one-time password, shown once to them.
 
-    Only its hash is kept; every session of the person ends; their next login must choose a new
-    password, within ONE_TIME_PASSWORD_LIFETIME. Staff of the person's community (or an admin) only, and only an admin may reset the
-    password of staff or another admin. One transaction: it commits before it returns the password."""
+    Only its hash is kept; every session of the person ends; their next login, within
+    ONE_TIME_PASSWORD_LIFETIME, must choose a new password. Staff of the person's community (or an
+    admin) only, and only an admin may reset the password of staff or another admin. One
+    transaction: it commits before it returns the password."""
     begin_write()
     user = db.session.get(User, user_id, with_for_update=True)
     if user is None:
