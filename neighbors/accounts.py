@@ -37,8 +37,8 @@ def normalise_phone(raw: str) -> str:
     return phonenumbers.national_significant_number(number)
 
 
-def check_password_strength(password: str) -> None:
-    problem = weakness(password or "")
+def check_password_strength(password: str, phone: str = "") -> None:
+    problem = weakness(password or "", phone)
     if problem:
         raise InvalidInput(problem, field="password")
 
@@ -55,7 +55,7 @@ def register(phone: str, name: str, password: str, community_id: int, now: datet
     begin_write()
     phone = normalise_phone(phone)
     name = clean_name(name)
-    check_password_strength(password)
+    check_password_strength(password, phone)
     community = registration_community(community_id)
     if db.session.scalar(sa.select(User.id).where(User.phone == phone)):
         raise InvalidInput(N_("This phone number is already registered. Log in instead."), field="phone")
@@ -97,7 +97,7 @@ def authenticate(phone: str, password: str, now: datetime | None = None) -> User
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current or ""):
         raise InvalidInput(N_("Your current password is not right."), field="current_password")
-    check_password_strength(new)
+    check_password_strength(new, user.phone or "")
     if current == new:
         raise InvalidInput(N_("Choose a password different from the current one."), field="new_password")
     user.set_password(new)

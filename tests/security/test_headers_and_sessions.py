@@ -225,6 +225,12 @@ def zh_message(msgid: str) -> str:
     ("Qwertyuiop", "This password is too easy to guess. Choose another."),
     ("aaaaaaaaaaaa", "This password is too easy to guess. Choose another."),
     ("abababababab", "This password is too easy to guess. Choose another."),
+    ("19550312", "This password is too easy to guess. Choose another."),  # a birthday
+    ("23456789", "This password is too easy to guess. Choose another."),
+    ("poiuytrewq", "This password is too easy to guess. Choose another."),
+    ("abcdefghij", "This password is too easy to guess. Choose another."),
+    ("abcabcabc", "This password is too easy to guess. Choose another."),
+    ("52005200", "This password is too easy to guess. Choose another."),
     ("x" * 129, "Use at most 128 characters."),
 ])
 def test_weak_passwords_are_refused_on_registering_and_changing(web, app, password, problem):
@@ -244,6 +250,33 @@ def test_weak_passwords_are_refused_on_registering_and_changing(web, app, passwo
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash == old_hash
+
+
+def test_ones_own_mobile_number_is_refused_on_registering_and_changing(web, app):
+    community = make_community()
+    message = zh_message("Do not use your mobile number in your password.")
+    assert re.search(CJK, message)
+    for password in ("13812345678", "lin13812345678", "12345678"):  # the number, inside, its last eight digits
+        response = web.post("/auth/register", {"phone": "138 1234 5678", "name": "林秀英", "password": password,
+                                               "community": community.id})
+        assert response.status_code == 422
+    assert message in web.post("/auth/register", {"phone": "13812345678", "name": "林秀英",
+                                                  "password": "xiuying13812345678", "community": community.id}
+                               ).get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    user = make_user(community, phone="13957208164")
+    sign_in(web.client, user)
+    for password in ("13957208164", "57208164"):
+        response = web.post("/auth/password", {"current_password": PASSWORD, "new_password": password})
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert weakness("57208164-lin", phone="13957208164") is None  # the last digits inside a longer password
+
+
+def test_dates_runs_and_repeats_are_refused_but_passwords_like_them_are_not():
+    for password in ("20240229", "19991231", "zyxwvuts", "asdfghjkl", "0987654321", "12ab12ab12ab", "aaaabbbb"):
+        assert weakness(password) is not None, password
+    for password in ("20240230", "29991231", "abcdefgX", "asdfhgjkl", "12ab12ab12ac", "lin-1955-0312"):
+        assert weakness(password) is None, password
 
 
 def test_every_common_password_is_refused():
