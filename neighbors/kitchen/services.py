@@ -404,6 +404,11 @@ def update_kitchen(actor: User, kitchen_id: int, community_id: int, name: str, a
     return kitchen
 
 
+def _still_coming(day: date):
+    """Orders still on their way (placed, cooking, out for delivery) for a meal on `day` or later."""
+    return sa.and_(MealOrder.status.in_([str(status) for status in ACTIVE]), MealOrder.served_on >= day)
+
+
 def suspend_kitchen(actor: User, kitchen_id: int, community_id: int, reason: str, now: datetime) -> Kitchen:
     """Its meals stop taking orders; everyone with an order still to come is told."""
     _require_staff(actor, community_id)
@@ -415,7 +420,7 @@ def suspend_kitchen(actor: User, kitchen_id: int, community_id: int, reason: str
     kitchen.suspended_at, kitchen.suspended_reason = now, reason
     orders = db.session.scalars(sa.select(MealOrder).where(
         MealOrder.community_id == community_id, MealOrder.kitchen_id == kitchen.id,
-        MealOrder.status.in_([str(s) for s in ACTIVE]), MealOrder.served_on >= local_today(now)))
+        _still_coming(local_today(now))))
     for order in orders:
         people = [order.resident, *accounts.carers_of(order.resident)]
         _notify_people(people, N_("%(kitchen)s is closed for now. Your order for %(day)s may not be served; "
@@ -1174,8 +1179,7 @@ def orders_for(actor: User, limit: int = 60, coming_from: date | None = None) ->
                                                                  CarerLink.community_id == actor.community_id))
     query = sa.select(MealOrder).where(MealOrder.community_id == actor.community_id, MealOrder.resident_id.in_(people))
     if coming_from is not None:
-        query = query.where(MealOrder.served_on >= coming_from,
-                            MealOrder.status.in_([str(status) for status in ACTIVE]))
+        query = query.where(_still_coming(coming_from))
     return list(db.session.scalars(
         query.options(*ORDER_ROW).order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).limit(limit)))
 
