@@ -124,7 +124,7 @@ def check_password_reset(actor: User, user: User) -> None:
         raise NotFound(N_("That person was not found."))
     if user.id == actor.id:
         raise NotAllowed(N_("You cannot reset your own password here. Change it on your account page."))
-    if user.has_role(Role.STAFF, Role.ADMIN) and not actor.is_admin:
+    if user.is_privileged and not actor.is_admin:
         raise NotAllowed(N_("Only an administrator can reset the password of staff or an administrator."))
     if not user.active:
         raise InvalidInput(N_("This account is closed; its password cannot be reset."))

@@ -133,6 +133,12 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.has_role(Role.ADMIN)
 
+    @property
+    def is_privileged(self) -> bool:
+        """Staff or admin: sees every resident's address and phone, so gets stricter rules (shorter sessions,
+        only an admin resets their password)."""
+        return self.has_role(Role.STAFF, Role.ADMIN)
+
     def is_staff_of(self, community_id: int) -> bool:
         return self.is_admin or (self.has_role(Role.STAFF) and self.community_id == community_id)
 

@@ -11,7 +11,7 @@ from .. import accounts
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import show_error
-from ..models import Community, Role, SubDistrict
+from ..models import Community, SubDistrict
 from ..security import login_required
 from ..urls import safe_next
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
@@ -52,7 +52,7 @@ def check_session():
     a staff or admin session older than PRIVILEGED_SESSION ends and asks for the password again."""
     if not current_user.is_authenticated:
         return None
-    if current_user.has_role(Role.STAFF, Role.ADMIN) and _privileged_session_expired():
+    if current_user.is_privileged and _privileged_session_expired():
         session.clear()
         logout_user()
         flash(_("For safety, staff accounts log in again every 12 hours. Please log in."), "info")
@@ -94,7 +94,7 @@ def _start_session(user, remember: bool = True) -> None:
     session.clear()
     session.update(keep)
     session["signed_in_at"] = int(time.time())
-    login_user(user, remember=remember and not user.has_role(Role.STAFF, Role.ADMIN))
+    login_user(user, remember=remember and not user.is_privileged)
     if user.elder_mode:
         session["elder"] = True
 
