@@ -240,6 +240,11 @@ def log_in(url: str, phone: str, password: str) -> requests.Session:
     return session
 
 
+def order_token(url: str, session: requests.Session, meal_id: int) -> str:
+    """The CSRF token of the meal page's order form, as the logged-in user's browser would post it."""
+    return TOKEN.search(session.get(url + f"/kitchen/meals/{meal_id}", timeout=30).text).group(1)
+
+
 def cookie_header(session: requests.Session) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 
@@ -267,8 +272,7 @@ def measure_page(url: str, page: Page, sessions: dict, targets: dict, seconds: i
     cookie = cookie_header(session) if session else ""
     env = {}
     if page.method == "POST":
-        meal_page = session.get(url + f"/kitchen/meals/{targets['meal_id']}", timeout=30)
-        token = TOKEN.search(meal_page.text).group(1)
+        token = order_token(url, session, targets["meal_id"])
         cookie = cookie_header(session)
         form = order_form(targets, token, "SUBMISSION_KEY")
         env = {"BENCH_METHOD": "POST", "BENCH_PATH": "/kitchen/meals/MEAL_ID/order",
@@ -335,7 +339,7 @@ def contention(url: str, session: requests.Session, targets: dict, attempts: int
         conn.execute(f"SET search_path TO {targets['scale']}")
         conn.execute("UPDATE kitchen_meals SET capacity = sold + %s WHERE id = %s", (portions, meal_id))
         capacity = conn.execute("SELECT capacity FROM kitchen_meals WHERE id = %s", (meal_id,)).fetchone()[0]
-    token = TOKEN.search(session.get(url + f"/kitchen/meals/{meal_id}", timeout=30).text).group(1)
+    token = order_token(url, session, meal_id)
     keys = [uuid.uuid4().hex for _ in range(attempts)]
     released: list[float] = []  # the moment the last client is ready and all 200 go at once
     barrier = threading.Barrier(attempts, action=lambda: released.append(time.monotonic()))
@@ -489,7 +493,7 @@ class OneClient:
         self.headers = {"Cookie": cookie_header(session)} if session else {}
         self.token = None
         if page.method == "POST":
-            self.token = TOKEN.search(session.get(url + f"/kitchen/meals/{targets['meal_id']}", timeout=30).text).group(1)
+            self.token = order_token(url, session, targets["meal_id"])
             self.headers = {"Cookie": cookie_header(session), "Content-Type": "application/x-www-form-urlencoded"}
         self.sent = 0
 
