@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_login(app)
     app.url_map.converters["int"] = RecordId
     _register_blueprints(app)
+    _install_modules(app)
     error_pages.register(app)
     cli.register(app)
     register_filters(app)
@@ -92,6 +93,16 @@ def _register_login(app: Flask) -> None:
         if user is None or str(user.session_epoch or 0) != epoch:
             return None
         return user
+
+
+def _install_modules(app: Flask) -> None:
+    """The modules' hooks, in one explicit list: what staff, appeals, tick and the demo data reach them by."""
+    from .alleys.hooks import HOOKS as alleys
+    from .kitchen.hooks import HOOKS as kitchen
+    from .mutualaid.hooks import HOOKS as mutualaid
+    from .registry import install
+
+    install(app, [kitchen, mutualaid, alleys])
 
 
 def _register_blueprints(app: Flask) -> None:

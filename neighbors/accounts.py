@@ -13,6 +13,7 @@ from .clock import utcnow
 from .database import begin_write
 from .errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from .extensions import db
+from .links import Link
 from .models import Building, CarerLink, Community, Role, RoleGrant, User
 from .notifications import notify
 from .passwords import MIN_LENGTH, weakness
@@ -159,7 +160,7 @@ def reset_password(actor: User, user_id: int, now: datetime) -> str:
     audit.record(actor, "accounts.password_reset", user, community_id=user.community_id, subject=user,
                  after={"must_change_password": True}, now=now)
     notify(user, N_("Community staff set a one-time password for you. Choose your own password now."),
-           link="/auth/password", now=now)
+           link=Link("auth.change_password"), now=now)
     db.session.commit()
     return password
 

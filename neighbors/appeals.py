@@ -1,6 +1,6 @@
 """Appeals against hidden content: the author asks staff to look again; staff uphold or reinstate.
 
-Modules plug in like `tick.job`: each registers, for a kind of record ("mutualaid.request"),
+Modules plug in through their hooks (neighbors/registry.py): each names, for a kind of record ("mutualaid.request"),
 how to read the record (community, who wrote it, whether and why it is hidden), how to describe
 records for the work queue, and how to reinstate one through its own rules. This module never
 imports a module's internals, and staff read appeals only through `open_appeals`/`staff_queue`.
@@ -8,8 +8,6 @@ imports a module's internals, and staff read appeals only through `open_appeals`
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -29,7 +27,9 @@ from .database import UTCDateTime, begin_write
 from .errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from .extensions import db
 from .forms import show_error
+from .links import NO_LINK, Link
 from .models import Role, User
+from .registry import AppealKind, HiddenRecord, installed
 from .notifications import notify
 from .security import login_required, role_required
 from .workqueue import QueueItem
@@ -76,37 +76,11 @@ class Appeal(db.Model):
         return self.state == AppealState.OPEN
 
 
-# --- the registry -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class HiddenRecord:
-    """What the appeal rules need to know about a record, as its module sees it."""
-
-    community_id: int
-    author_ids: frozenset[int]  # who may appeal (e.g. the requester and whoever asked for them)
-    hidden: bool
-    reason: str
-
-
-@dataclass(frozen=True)
-class Kind:
-    check: Callable[[int], HiddenRecord | None]  # record id -> the record's facts, None if it does not exist
-    describe: Callable[[int, list[int]], dict[int, tuple[str, str]]]  # community, ids -> {id: (title, link)}
-    reinstate: Callable[[User, int, datetime], None]  # unhide through the module's rules; flush, audit-log
-
-
-KINDS: dict[str, Kind] = {}
-
-
-def register(kind: str, *, check, describe, reinstate) -> None:
-    """Called by a module's services at import; `reinstate` only flushes (the appeal's service commits)."""
-    KINDS[kind] = Kind(check=check, describe=describe, reinstate=reinstate)
-
-
-def _kind(kind: str) -> Kind:
-    if kind not in KINDS:
+def _kind(kind: str) -> AppealKind:
+    found = installed().appeal_kind(kind)
+    if found is None:
         raise NotFound(N_("That record was not found."))
-    return KINDS[kind]
+    return found
 
 
 # --- services -------------------------------------------------------------------------------
@@ -176,7 +150,7 @@ def decide_appeal(actor: User, appeal_id: int, reinstate: bool, reason: str, now
                      before={"state": "open"}, after={"state": str(appeal.state), "kind": appeal.kind,
                                                       "record_id": appeal.record_id}, reason=reason, now=now)
         title, link = _kind(appeal.kind).describe(appeal.community_id, [appeal.record_id]).get(
-            appeal.record_id, ("", ""))
+            appeal.record_id, ("", NO_LINK))
         message = (N_("Your appeal was accepted: %(title)s is shown again. %(reason)s") if reinstate
                    else N_("Your appeal was not accepted: %(title)s stays hidden. Reason: %(reason)s"))
         notify(appeal.author, message, link=link, now=now, title=title, reason=reason)
@@ -223,9 +197,10 @@ def describe(appeals: list[Appeal]) -> dict[int, tuple[str, str]]:
         by_kind.setdefault(appeal.kind, []).append(appeal)
     described = {}
     for kind, listed in by_kind.items():
-        titles = KINDS[kind].describe(listed[0].community_id, [a.record_id for a in listed]) if kind in KINDS else {}
+        found = installed().appeal_kind(kind)
+        titles = found.describe(listed[0].community_id, [a.record_id for a in listed]) if found else {}
         for appeal in listed:
-            described[appeal.id] = titles.get(appeal.record_id, ("", ""))
+            described[appeal.id] = titles.get(appeal.record_id, ("", NO_LINK))
     return described
 
 
@@ -233,7 +208,7 @@ def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     """Hidden-content appeals as work-queue items: each waits for a staff decision."""
     return [
         QueueItem(kind="appeals.hidden_content", title=N_("%(name)s appeals against hidden content"),
-                  since=appeal.created_at, url=f"/appeals/#appeal-{appeal.id}", action=N_("Decide"),
+                  since=appeal.created_at, link=Link("appeals.index", anchor=f"appeal-{appeal.id}"), action=N_("Decide"),
                   params={"name": appeal.author.name})
         for appeal in open_appeals(community_id)
     ]
@@ -272,12 +247,12 @@ def appeal_helpers():
 
 
 def _record_or_404(kind: str, record_id: str) -> tuple[HiddenRecord, str, str]:
-    if kind not in KINDS or not str(record_id).isdecimal():
+    if installed().appeal_kind(kind) is None or not str(record_id).isdecimal():
         abort(404)
-    record = KINDS[kind].check(int(record_id))
+    record = _kind(kind).check(int(record_id))
     if record is None or (record.community_id != current_user.community_id and not current_user.is_admin):
         abort(404)
-    title, link = KINDS[kind].describe(record.community_id, [int(record_id)]).get(int(record_id), ("", ""))
+    title, link = _kind(kind).describe(record.community_id, [int(record_id)]).get(int(record_id), ("", NO_LINK))
     return record, title, link
 
 
@@ -299,7 +274,7 @@ def new():
                 status = error.status
             else:
                 flash(_("Your appeal has been sent. Staff will decide and tell you."), "success")
-                return redirect(link or url_for("views.home"), 303)
+                return redirect(link.url or url_for("views.home"), 303)
         else:
             status = 422
     return render_template("appeals/new.html", form=form, record=record, title=title, link=link,

@@ -9,6 +9,7 @@ from . import accounts
 from .clock import utcnow
 from .extensions import db
 from .models import Building, CarerLink, Community, CommunityType, District, Role, SubDistrict, User
+from .registry import installed
 
 DEMO_PASSWORD = "demo1234"
 
@@ -22,15 +23,6 @@ class DemoContext:
 
 
 DemoStep = Callable[[DemoContext], None]
-STEPS: list[tuple[int, DemoStep]] = []
-
-
-def step(order: int):
-    def register(fn: DemoStep) -> DemoStep:
-        STEPS.append((order, fn))
-        return fn
-
-    return register
 
 
 PLACES = {
@@ -154,7 +146,7 @@ def build(now: datetime | None = None) -> DemoContext:
     ctx = DemoContext(now=now or utcnow())
     build_places(ctx)
     build_people(ctx)
-    for _order, fn in sorted(STEPS, key=lambda item: item[0]):
+    for _order, fn in installed().demo_steps():  # each module's step, in the order its hooks give
         fn(ctx)
     db.session.commit()
     return ctx

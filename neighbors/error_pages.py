@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .errors import DomainError
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,14 @@ def register(app) -> None:
         log_refusal("csrf", error.description)
         db.session.rollback()
         return render_error(400)
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """A refusal no view answered itself: its status and message on the error page (the service has already
+        rolled its transaction back)."""
+        if error.status == 403:
+            log_refusal("forbidden", error.msgid)
+        return render_error(error.status, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

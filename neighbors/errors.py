@@ -38,3 +38,9 @@ class NotFound(DomainError):
 def N_(message: str) -> str:
     """Marks a msgid for extraction without translating it now (it is translated when shown)."""
     return message
+
+
+class Conflict(DomainError):
+    """The record moved on, or someone else got there first: 409, reload and look again."""
+
+    status = 409

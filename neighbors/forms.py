@@ -74,9 +74,7 @@ def acting_for_choices(actor, people) -> list[tuple[str, str]]:
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's refusal on its field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Put a service's refusal on its field, or at the top of the form (see `neighbors.web.put_on_form`)."""
+    from .web import put_on_form
+
+    put_on_form(form, error)

@@ -8,11 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from .clock import age_on, local_today, utcnow
 from .database import UTCDateTime
 from .extensions import db
+from .passwords import hash_password
 
 
 class CommunityType(enum.StrEnum):
@@ -101,7 +102,7 @@ class User(UserMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
         self.end_sessions()
 
     def end_sessions(self) -> None:
@@ -233,7 +234,17 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     message: Mapped[str] = mapped_column(sa.String(300))
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    link: Mapped[str] = mapped_column(sa.String(300), default="")
+    # where the message leads: an endpoint and its arguments, built into a URL when shown (neighbors.links)
+    endpoint: Mapped[str] = mapped_column(sa.String(100), default="")
+    link_args: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    @property
+    def url(self) -> str:
+        from .links import build
+
+        args = dict(self.link_args or {})
+        anchor = args.pop("_anchor", "")
+        return build(self.endpoint, args, anchor)

@@ -7,17 +7,26 @@ from flask_babel import gettext
 from .clock import utcnow
 from .database import begin_write
 from .extensions import db
+from .links import NO_LINK, Link
 from .models import Notification, User
+from .transactions import service
 
 
-def notify(user: User, message: str, link: str = "", now: datetime | None = None, **params) -> Notification:
-    """`message` is an English msgid marked with N_(); it is translated for the reader when shown."""
+def notify(user: User, message: str, link: Link = NO_LINK, now: datetime | None = None, **params) -> Notification:
+    """`message` is an English msgid marked with N_(); it is translated for the reader when shown, and `link`
+    is built into a URL then too."""
+    if not isinstance(link, Link):
+        raise TypeError("notify() takes a Link (an endpoint and its arguments), not a path")
+    args = dict(link.args)
+    if link.anchor:
+        args["_anchor"] = link.anchor
     note = Notification(
         community_id=user.community_id,
         user_id=user.id,
         message=message,
         params=params,
-        link=link,
+        endpoint=link.endpoint,
+        link_args=args,
         created_at=now or utcnow(),
     )
     db.session.add(note)
@@ -45,6 +54,7 @@ def recent(user: User, limit: int = 50) -> list[Notification]:
     )
 
 
+@service
 def mark_all_read(user: User, now: datetime | None = None) -> int:
     begin_write()
     result = db.session.execute(
@@ -56,7 +66,6 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
         )
         .values(read_at=now or utcnow())
     )
-    db.session.commit()
     return result.rowcount
 
 

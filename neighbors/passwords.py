@@ -3,9 +3,19 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from flask import current_app, has_app_context
+from werkzeug.security import generate_password_hash
+
 from .errors import N_
 
 MIN_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    """The one way a password is hashed: scrypt, slow on purpose. Only a test configuration
+    (PASSWORD_HASH_METHOD, never read from the environment) chooses a cheaper method."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 @cache

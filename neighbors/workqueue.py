@@ -8,6 +8,8 @@ from flask import request
 from flask_babel import gettext
 from flask_login import current_user
 
+from .links import Link
+
 
 @dataclass(frozen=True)
 class QueueItem:
@@ -16,10 +18,14 @@ class QueueItem:
     kind: str  # e.g. "kitchen.welfare_check", used to filter and to order equal ages
     title: str
     since: datetime  # aware UTC: the queue is oldest first, and shows the age
-    url: str  # the page where a staff member deals with it
+    link: Link  # the page where a staff member deals with it
     action: str = ""  # label of the one-tap action on that page, if any
     params: dict = field(default_factory=dict)
     urgent: bool = False  # shown above everything else (a welfare check, an overdue case)
+
+    @property
+    def url(self) -> str:
+        return self.link.url
 
     @property
     def text(self) -> str:

@@ -5,6 +5,7 @@ empty tables (the schema is built once per session and emptied between tests).
 """
 import os
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,7 @@ def _test_config(database_url: str, upload_dir: Path) -> dict:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the one fast hasher of the suite (scrypt is slow on purpose)
     }
 
 
@@ -182,6 +184,35 @@ class Auth:
 @pytest.fixture
 def auth(web):
     return Auth(web)
+
+
+# --- the one clock ------------------------------------------------------------------------
+
+class Clock:
+    """The time a test's services are told it is; `advance` moves it on (services take `now` explicitly)."""
+
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def advance(self, **delta) -> datetime:
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock_start() -> datetime:
+    """Monday 11 May 2026, 10:00 in Xiamen; a test folder whose story starts elsewhere overrides this."""
+    return datetime(2026, 5, 11, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock(clock_start) -> Clock:
+    return Clock(clock_start)
+
+
+@pytest.fixture
+def now(clock) -> datetime:
+    return clock.now
 
 
 # --- a running server, for concurrency and browser tests -------------------------------

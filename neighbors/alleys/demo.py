@@ -36,7 +36,6 @@ def _key(n: int) -> str:
     return f"{n:032x}"
 
 
-@demo.step(40)
 def build_alleys(ctx: demo.DemoContext) -> None:
     community = ctx.communities["鹭江道社区"]
     staff, secretary = ctx.users["13900000008"], ctx.users["13900000005"]

@@ -20,7 +20,7 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import accounts, audit, tick
+from .. import accounts, audit
 from ..clock import local_to_utc, local_today, to_local, utcnow
 from ..database import begin_write
 from ..errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
@@ -620,7 +620,6 @@ def _sync_community(community_id: int, now: datetime) -> int:
     return sum(sync_rule_shifts(rule, now) for rule in rules)
 
 
-@tick.job("alleys.generate_shifts")
 def generate_shifts(now: datetime) -> int:
     """Keep four weeks of shifts ahead for every rule; a second run finds nothing to make."""
     created = 0
@@ -840,7 +839,6 @@ def month_bounds(day: date) -> tuple[date, date]:
     return start, end
 
 
-@tick.job("alleys.short_shifts")
 def notify_short_shifts(now: datetime) -> int:
     """Two days ahead, tell the secretary (or staff) about each shift still short; once per shift."""
     sent = 0
@@ -1138,7 +1136,6 @@ def _discard_held(actor: User, photos: list[list]) -> None:
         _held_path(actor.community_id, name).unlink(missing_ok=True)
 
 
-@tick.job("alleys.held_photos")
 def discard_expired_held_photos(now: datetime) -> int:
     """Photos kept for a "report anyway" that never came: gone once their reference has expired."""
     folder = upload_root() / HELD_FOLDER
@@ -1366,7 +1363,6 @@ def findings_for(user: User, now: datetime, show: str = "open", alley_id: int | 
     return sorted(rows, key=lambda f: not f.is_overdue(now))
 
 
-@tick.job("alleys.escalate_overdue")
 def escalate_overdue(now: datetime) -> int:
     """Tell staff once about each case past its deadline to accept, and once past its deadline to fix."""
     sent = 0

@@ -91,7 +91,6 @@ def _history(kitchen: Kitchen, people: list[User], operator: User, ctx: demo.Dem
     db.session.commit()
 
 
-@demo.step(20)
 def kitchen_demo(ctx: demo.DemoContext) -> None:
     zhenhai = ctx.communities["镇海社区"]
     staff, operator = ctx.users["13900000001"], ctx.users["13900000002"]

@@ -11,13 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 
-from .. import accounts, appeals, audit, tick
+from .. import accounts, audit
 from ..clock import age_on, local_today, local_to_utc, to_local
 from ..database import begin_write
 from ..errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from ..extensions import db
+from ..links import Link
 from ..models import Building, CarerLink, Role, User
 from ..notifications import notify
+from ..registry import HiddenRecord
 from ..workqueue import QueueItem
 from .models import (
     ACTIVE, ELDER_AGE, HANDOVER, SERVED, DeliveryArea, Feedback, Fulfilment, Kitchen, KitchenOperator,
@@ -1019,7 +1021,6 @@ def _attempt(standing: StandingOrder, meal: Meal, now: datetime) -> bool:
     return True
 
 
-@tick.job("kitchen.standing_orders")
 def standing_orders_job(now: datetime) -> int:
     """Every minute: place what standing orders ask for; a second run (or server) finds nothing left."""
     return place_standing_orders(now)
@@ -1121,18 +1122,18 @@ def hide_feedback(actor: User, feedback_id: int, reason: str, now: datetime) -> 
 
 # --- appeals against a hidden comment (registered with neighbors.appeals) --------------------
 
-def _hidden_feedback(feedback_id: int) -> appeals.HiddenRecord | None:
+def _hidden_feedback(feedback_id: int) -> HiddenRecord | None:
     feedback = db.session.get(Feedback, feedback_id)
     if feedback is None:
         return None
-    return appeals.HiddenRecord(community_id=feedback.community_id, author_ids=frozenset({feedback.resident_id}),
+    return HiddenRecord(community_id=feedback.community_id, author_ids=frozenset({feedback.resident_id}),
                                 hidden=feedback.hidden_at is not None, reason=feedback.hidden_reason)
 
 
-def _describe_feedback(community_id: int, feedback_ids: list[int]) -> dict[int, tuple[str, str]]:
+def _describe_feedback(community_id: int, feedback_ids: list[int]) -> dict[int, tuple[str, Link]]:
     rows = db.session.execute(sa.select(Feedback.id, Feedback.rating, Feedback.comment, Feedback.order_id).where(
         Feedback.community_id == community_id, Feedback.id.in_(feedback_ids)))
-    return {feedback_id: (f"{'★' * rating} {comment}".strip(), f"/kitchen/orders/{order_id}")
+    return {feedback_id: (f"{'★' * rating} {comment}".strip(), Link("kitchen.order_page", order_id=order_id))
             for feedback_id, rating, comment, order_id in rows}
 
 
@@ -1149,10 +1150,6 @@ def _reinstate_feedback(actor: User, feedback_id: int, now: datetime) -> None:
                  after={"hidden": False}, now=now)
     feedback.hidden_at, feedback.hidden_by_id, feedback.hidden_reason = None, None, ""
     db.session.flush()
-
-
-appeals.register("kitchen.feedback", check=_hidden_feedback, describe=_describe_feedback,
-                 reinstate=_reinstate_feedback)
 
 
 def acknowledge_feedback(actor: User, feedback_id: int, now: datetime) -> Feedback:

@@ -34,7 +34,6 @@ def _key(text: str) -> str:
     return hashlib.md5(f"demo:{text}".encode(), usedforsecurity=False).hexdigest()
 
 
-@demo.step(30)
 def mutual_aid(ctx: demo.DemoContext) -> None:
     db.session.commit()
     for community in ctx.communities.values():

@@ -13,12 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import accounts, appeals, audit, tick, uploads
+from .. import accounts, audit, uploads
 from ..clock import local_to_utc, to_local
 from ..database import begin_write
 from ..errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from ..extensions import db
 from ..models import Role, RoleGrant, User
+from ..links import Link
+from ..registry import HiddenRecord
 from ..notifications import notify
 from ..workqueue import QueueItem
 from .models import (
@@ -863,7 +865,6 @@ def resolve_dispute(actor: User, request_id: int, outcome: str, now: datetime, *
     return request
 
 
-@tick.job("mutualaid.auto_confirm")
 def auto_confirm_due(now: datetime) -> int:
     """Done and unquestioned for 72 hours: confirmed by the system (one transaction per request)."""
     due = db.session.scalars(
@@ -937,19 +938,19 @@ def hide_offer(actor: User, offer_id: int, reason: str, now: datetime) -> Offer:
 
 # --- appeals against hidden content (registered with neighbors.appeals) ------------------
 
-def _hidden_request(request_id: int) -> appeals.HiddenRecord | None:
+def _hidden_request(request_id: int) -> HiddenRecord | None:
     request = db.session.get(HelpRequest, request_id)
     if request is None:
         return None
-    return appeals.HiddenRecord(community_id=request.community_id,
+    return HiddenRecord(community_id=request.community_id,
                                 author_ids=frozenset({request.requester_id, request.created_by_id}),
                                 hidden=request.hidden, reason=request.hidden_reason)
 
 
-def _describe_requests(community_id: int, request_ids: list[int]) -> dict[int, tuple[str, str]]:
+def _describe_requests(community_id: int, request_ids: list[int]) -> dict[int, tuple[str, Link]]:
     rows = db.session.execute(sa.select(HelpRequest.id, HelpRequest.title).where(
         HelpRequest.community_id == community_id, HelpRequest.id.in_(request_ids)))
-    return {request_id: (title, f"/aid/requests/{request_id}") for request_id, title in rows}
+    return {request_id: (title, Link("mutualaid.request_page", request_id=request_id)) for request_id, title in rows}
 
 
 def _reinstate_request(actor: User, request_id: int, now: datetime) -> None:
@@ -966,18 +967,18 @@ def _reinstate_request(actor: User, request_id: int, now: datetime) -> None:
     db.session.flush()
 
 
-def _hidden_offer(offer_id: int) -> appeals.HiddenRecord | None:
+def _hidden_offer(offer_id: int) -> HiddenRecord | None:
     offer = db.session.get(Offer, offer_id)
     if offer is None:
         return None
-    return appeals.HiddenRecord(community_id=offer.community_id, author_ids=frozenset({offer.volunteer_id}),
+    return HiddenRecord(community_id=offer.community_id, author_ids=frozenset({offer.volunteer_id}),
                                 hidden=offer.hidden, reason=offer.hidden_reason)
 
 
-def _describe_offers(community_id: int, offer_ids: list[int]) -> dict[int, tuple[str, str]]:
+def _describe_offers(community_id: int, offer_ids: list[int]) -> dict[int, tuple[str, Link]]:
     rows = db.session.execute(sa.select(Offer.id, Offer.title, Offer.volunteer_id).where(
         Offer.community_id == community_id, Offer.id.in_(offer_ids)))
-    return {offer_id: (title, f"/aid/volunteers/{volunteer_id}#offers") for offer_id, title, volunteer_id in rows}
+    return {offer_id: (title, Link("mutualaid.volunteer_page", user_id=volunteer_id, anchor="offers")) for offer_id, title, volunteer_id in rows}
 
 
 def _reinstate_offer(actor: User, offer_id: int, now: datetime) -> None:
@@ -994,9 +995,6 @@ def _reinstate_offer(actor: User, offer_id: int, now: datetime) -> None:
     db.session.flush()
 
 
-appeals.register("mutualaid.request", check=_hidden_request, describe=_describe_requests,
-                 reinstate=_reinstate_request)
-appeals.register("mutualaid.offer", check=_hidden_offer, describe=_describe_offers, reinstate=_reinstate_offer)
 
 
 def hidden_offers_of(community_id: int, user_id: int) -> list[Offer]:

@@ -1,0 +1,18 @@
+"""What the alleys offer the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
+from ..registry import ModuleHooks
+from . import demo, services
+
+HOOKS = ModuleHooks(
+    name="alleys",
+    person_summary=services.person_summary,
+    staff_queue=services.staff_queue,
+    staff_queue_count=services.staff_queue_count,
+    monthly_summary=services.monthly_summary,
+    tick_jobs={
+        "alleys.generate_shifts": services.generate_shifts,
+        "alleys.short_shifts": services.notify_short_shifts,
+        "alleys.held_photos": services.discard_expired_held_photos,
+        "alleys.escalate_overdue": services.escalate_overdue,
+    },
+    demo_step=(40, demo.build_alleys),
+)

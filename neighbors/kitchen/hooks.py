@@ -1,0 +1,16 @@
+"""What the kitchen offers the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
+from ..registry import AppealKind, ModuleHooks
+from . import demo, services
+
+HOOKS = ModuleHooks(
+    name="kitchen",
+    person_summary=services.person_summary,
+    staff_queue=services.staff_queue,
+    staff_queue_count=services.staff_queue_count,
+    monthly_summary=services.monthly_summary,
+    appeal_kinds={"kitchen.feedback": AppealKind(check=services._hidden_feedback,
+                                                 describe=services._describe_feedback,
+                                                 reinstate=services._reinstate_feedback)},
+    tick_jobs={"kitchen.standing_orders": services.standing_orders_job},
+    demo_step=(20, demo.kitchen_demo),
+)

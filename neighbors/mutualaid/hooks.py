@@ -1,0 +1,19 @@
+"""What mutual aid offers the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
+from ..registry import AppealKind, ModuleHooks
+from . import demo, services
+
+HOOKS = ModuleHooks(
+    name="mutualaid",
+    person_summary=services.person_summary,
+    staff_queue=services.staff_queue,
+    staff_queue_count=services.staff_queue_count,
+    monthly_summary=services.monthly_summary,
+    appeal_kinds={
+        "mutualaid.request": AppealKind(check=services._hidden_request, describe=services._describe_requests,
+                                        reinstate=services._reinstate_request),
+        "mutualaid.offer": AppealKind(check=services._hidden_offer, describe=services._describe_offers,
+                                      reinstate=services._reinstate_offer),
+    },
+    tick_jobs={"mutualaid.auto_confirm": services.auto_confirm_due},
+    demo_step=(30, demo.mutual_aid),
+)

@@ -1,0 +1,94 @@
+"""The one explicit link between the foundation and the modules, set up in `create_app`.
+
+Each module describes itself once in its `hooks.py` as a `ModuleHooks` value: what staff's console reads
+(work queue, person summary, monthly report), which hidden records can be appealed, its tick jobs and
+its demo step. `create_app` installs the list; nothing registers itself by being imported, and nobody
+looks a module up by its name as a string (a renamed function is an import error, not a silent None).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from .models import User
+    from .workqueue import QueueItem
+
+EXTENSION = "neighbors.registry"
+
+
+@dataclass(frozen=True)
+class HiddenRecord:
+    """What the appeal rules need to know about a hidden record, as its module sees it."""
+
+    community_id: int
+    author_ids: frozenset[int]  # who may appeal (e.g. the requester and whoever asked for them)
+    hidden: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class AppealKind:
+    """How the appeals module reads, describes and reinstates one kind of a module's records."""
+
+    check: Callable[[int], HiddenRecord | None]  # record id -> the record's facts, None if it does not exist
+    describe: Callable[[int, list[int]], dict[int, tuple[str, Any]]]  # community, ids -> {id: (title, Link)}
+    reinstate: Callable[["User", int, datetime], None]  # unhide through the module's rules; flush, audit-log
+
+
+@dataclass(frozen=True)
+class ModuleHooks:
+    name: str
+    person_summary: Callable[[int, int], dict]  # community, user -> what the person page shows of this module
+    staff_queue: Callable[[int, datetime], list["QueueItem"]]
+    staff_queue_count: Callable[[int, datetime], int]
+    monthly_summary: Callable[[int, date, date], dict]  # community, first day, day after the last
+    appeal_kinds: Mapping[str, AppealKind] = field(default_factory=dict)
+    tick_jobs: Mapping[str, Callable[[datetime], int]] = field(default_factory=dict)
+    demo_step: tuple[int, Callable[[Any], None]] | None = None  # (order, step)
+
+
+class Registry:
+    def __init__(self, modules: Iterable[ModuleHooks]):
+        self.modules: dict[str, ModuleHooks] = {}
+        for hooks in modules:
+            if hooks.name in self.modules:
+                raise ValueError(f"module {hooks.name!r} installed twice")
+            self.modules[hooks.name] = hooks
+
+    def __iter__(self):
+        return iter(self.modules.values())
+
+    def names(self) -> list[str]:
+        return list(self.modules)
+
+    def module(self, name: str) -> ModuleHooks:
+        return self.modules[name]
+
+    def appeal_kind(self, kind: str) -> AppealKind | None:
+        for hooks in self.modules.values():
+            if kind in hooks.appeal_kinds:
+                return hooks.appeal_kinds[kind]
+        return None
+
+    def tick_jobs(self) -> dict[str, Callable[[datetime], int]]:
+        return {name: job for hooks in self.modules.values() for name, job in hooks.tick_jobs.items()}
+
+    def demo_steps(self) -> list[tuple[int, Callable[[Any], None]]]:
+        return sorted((hooks.demo_step for hooks in self.modules.values() if hooks.demo_step),
+                      key=lambda item: item[0])
+
+
+def install(app: Flask, modules: Iterable[ModuleHooks]) -> Registry:
+    registry = Registry(modules)
+    app.extensions[EXTENSION] = registry
+    return registry
+
+
+def installed() -> Registry:
+    """The registry of the app handling this request or command."""
+    return current_app.extensions[EXTENSION]

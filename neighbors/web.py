@@ -1,0 +1,108 @@
+"""The one web layer every view uses: answer a request with a page or its fragment, turn a domain error
+into its 403/404/409/422 answer, and run "form → one service call → 303 / fragment / 422".
+
+A view is then three lines of its own: build the form, name the service call, say where success goes.
+
+    form = CancelForm()
+    return submit(form, lambda: services.cancel_order(current_user, order_id, utcnow()),
+                  done=lambda order: see_other("kitchen.order_page", order_id=order.id),
+                  template="kitchen/order.html", partial="kitchen/_order_status.html",
+                  context=lambda: {"order": services.order_for_page(order_id)})
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import Field
+
+from .error_pages import render_error
+from .errors import DomainError, NotAllowed, NotFound
+from .extensions import htmx
+
+Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
+
+
+def is_fragment_request() -> bool:
+    """An htmx request that targets part of a page (a boosted link or form wants the whole page)."""
+    return bool(htmx) and not htmx.boosted
+
+
+def render(template: str, *, partial: str | None = None, status: int = 200, **context) -> tuple[str, int]:
+    """The full page, or its `_partial.html` for a targeted htmx request; both get the same context."""
+    if partial and is_fragment_request():
+        return render_template(partial, **context), status
+    return render_template(template, **context), status
+
+
+def see_other(endpoint: str, **values) -> Response:
+    """After a change without JavaScript: 303 to the page that shows its result."""
+    return redirect(url_for(endpoint, **values), 303)
+
+
+def put_on_form(form: FlaskForm, error: DomainError) -> None:
+    """A service's refusal on the field it names, or at the top of the form when the form has no such field
+    (a method or attribute of the same name is not a field)."""
+    field = form._fields.get(error.field) if error.field else None
+    if isinstance(field, Field):
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def refuse(error: DomainError, *, form: FlaskForm | None = None, form_name: str = "form", template: str | None = None,
+           partial: str | None = None, redirect_to: str | None = None, context: Context = None) -> Any:
+    """The answer to a refused request.
+
+    A record out of reach is 404 and a forbidden act without a field is 403 (the app's error pages answer);
+    otherwise the page (or fragment) is shown again with the message on its form or at its top and the
+    error's status (409/422); with `redirect_to` the message is flashed on the next page instead (303).
+    """
+    if isinstance(error, NotFound) or error.status == 404:
+        abort(404)
+    if (isinstance(error, NotAllowed) or error.status == 403) and not (form is not None and error.field):
+        abort(403)
+    if template is not None:
+        values = dict(_context(context))
+        if form is not None:
+            put_on_form(form, error)
+            values[form_name] = form
+        else:
+            values.setdefault("page_error", error.message)
+        return render(template, partial=partial, status=error.status, **values)
+    if redirect_to is not None:
+        flash(error.message, "error")
+        return redirect(redirect_to, 303)
+    return render_error(error.status, error.message)
+
+
+def submit(form: FlaskForm, action: Callable[[], Any], *, done: Callable[[Any], Any], template: str,
+           partial: str | None = None, form_name: str = "form", context: Context = None) -> Any:
+    """Validate the form, call the one service, answer: `done(result)` on success, the form again with 422
+    when it is invalid, the refusal's answer when a rule refuses."""
+    if not form.validate_on_submit():
+        return render(template, partial=partial, status=422, **{**_context(context), form_name: form})
+    try:
+        result = action()
+    except DomainError as error:
+        return refuse(error, form=form, form_name=form_name, template=template, partial=partial, context=context)
+    return done(result)
+
+
+def with_trigger(response: Any, event: str) -> Any:
+    """Tell other parts of the page that something changed (they listen with hx-trigger="… from:body")."""
+    from flask import make_response
+
+    answer = make_response(response)
+    events = [e for e in (answer.headers.get("HX-Trigger") or "").split(",") if e]
+    answer.headers["HX-Trigger"] = ",".join([*events, event])
+    return answer
+
+
+def _context(context: Context) -> Mapping[str, Any]:
+    if context is None:
+        return {}
+    return context() if callable(context) else context
