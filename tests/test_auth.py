@@ -1,8 +1,10 @@
 """Registering, logging in and out, changing a password, and the login rate limit."""
 import pytest
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash
 
 from neighbors.extensions import db
+from neighbors.passwords import hash_password
 from neighbors.models import User
 from tests.factories import PASSWORD, make_community, make_user
 
@@ -23,8 +25,20 @@ def test_registering_creates_a_resident_and_logs_in(web, client):
     assert response.status_code == 303
     user = db.session.scalar(sa.select(User).where(User.phone == "13812345678"))
     assert user.name == "林秀英" and user.roles == {"resident"}
-    assert user.password_hash.startswith("scrypt:")
+    assert check_password_hash(user.password_hash, "lin-xiuying-2024")
     assert "林秀英" in client.get("/").get_data(as_text=True)
+
+
+def test_passwords_are_hashed_with_scrypt_unless_a_test_configuration_says_otherwise(app):
+    assert hash_password("lin-xiuying-2024").startswith("pbkdf2:sha256:1000$")  # the suite's fast hasher
+    app.config.pop("PASSWORD_HASH_METHOD")
+    try:
+        assert hash_password("lin-xiuying-2024").startswith("scrypt:")
+    finally:
+        app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
+    from neighbors.config import from_environment
+
+    assert "PASSWORD_HASH_METHOD" not in from_environment(app.instance_path)
 
 
 def test_registration_form_lists_communities_by_id_and_name(client, app):
