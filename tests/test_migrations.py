@@ -63,3 +63,33 @@ def test_downgrade_to_nothing_and_up_again(migrated_app):
     downgrade(revision="base")
     upgrade()
     assert "users" in sa.inspect(db.engine).get_table_names()
+
+
+def test_stored_notification_paths_become_endpoints_and_still_lead_to_the_same_page(migrated_app):
+    """0107: a notification stored as a path before the change keeps its link, now built from its endpoint."""
+    downgrade(revision="0106_shift_list_index")
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO districts (name) VALUES ('思明区')")
+        district = connection.exec_driver_sql("SELECT id FROM districts").scalar()
+        connection.exec_driver_sql(f"INSERT INTO sub_districts (name, district_id) VALUES ('中华街道', {district})")
+        sub = connection.exec_driver_sql("SELECT id FROM sub_districts").scalar()
+        connection.exec_driver_sql(
+            f"INSERT INTO communities (name, sub_district_id, kind) VALUES ('镇海社区', {sub}, 'old_town')")
+        community = connection.exec_driver_sql("SELECT id FROM communities").scalar()
+        connection.execute(sa.text(
+            "INSERT INTO users (community_id, name, active, needs_care, party_member, elder_mode, unit, session_epoch, "
+            "must_change_password, created_at) VALUES (:c, '陈秀英', true, false, false, false, '', 0, false, :t)"),
+            {"c": community, "t": "2026-05-11 02:00:00"})
+        user = connection.exec_driver_sql("SELECT id FROM users").scalar()
+        for link in ("/aid/requests/7", "/kitchen/orders/3#appeal", "/no/such/page", ""):
+            connection.execute(sa.text(
+                "INSERT INTO notifications (community_id, user_id, message, params, link, created_at) "
+                "VALUES (:c, :u, 'A message', '{}', :l, :t)"), {"c": community, "u": user, "l": link,
+                                                                  "t": "2026-05-11 02:00:00"})
+    upgrade()
+    from neighbors.models import Notification
+
+    with migrated_app.test_request_context():
+        notes = db.session.scalars(sa.select(Notification).order_by(Notification.id)).all()
+        assert [note.url for note in notes] == ["/aid/requests/7", "/kitchen/orders/3#appeal", "", ""]
+        assert notes[0].endpoint == "mutualaid.request_page" and notes[0].link_args == {"request_id": 7}

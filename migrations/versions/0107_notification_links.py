@@ -42,7 +42,9 @@ def upgrade():
         endpoint, args = _endpoint_of(link)
         connection.execute(sa.text("UPDATE notifications SET endpoint = :e, link_args = :a WHERE id = :i"),
                            {"e": endpoint, "a": json.dumps(args), "i": row_id})
+    connection.execute(sa.text("UPDATE notifications SET link_args = '{}' WHERE link_args IS NULL"))
     with op.batch_alter_table("notifications") as batch:
+        batch.alter_column("link_args", existing_type=sa.JSON(), nullable=False)
         batch.drop_column("link")
 
 
