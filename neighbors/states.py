@@ -12,7 +12,7 @@ and `StateMachine.move` is the one function that moves a record and writes its h
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -77,11 +77,13 @@ class StateMachine:
         """Every action the table allows from here, in the order declared (the buttons a page may show)."""
         return [action for action, step in self.transitions.items() if step.applies_to(record, self.current(record))]
 
-    def move(self, record: Any, action: str, actor: Any, now: datetime, **extra) -> Any:
+    def move(self, record: Any, action: str, actor: Any, now: datetime, *, values: Mapping[str, Any] | None = None,
+             **extra) -> Any:
         """Move the record if the table allows it and nobody moved it first; write and return its history row.
 
         The move is a conditional UPDATE on the state the record was read in, so two people acting at once
-        cannot both move it (the second gets a Conflict), even where no row lock was taken.
+        cannot both move it (the second gets a Conflict), even where no row lock was taken. `values` are other
+        columns set in the same UPDATE (a check constraint may tie them to the state, e.g. who took a request).
         """
         if not self.allows(record, action):
             raise Conflict(N_("This has moved on in the meantime. Reload the page to see where it is now."))
@@ -91,13 +93,25 @@ class StateMachine:
         column = getattr(model, self.state)
         moved = db.session.execute(
             sa.update(model).where(model.id == record.id, column == before)
-            .values({self.state: step.target}).execution_options(synchronize_session=False))
+            .values({self.state: step.target, **(values or {})}).execution_options(synchronize_session=False))
         if moved.rowcount != 1:
             raise Conflict(N_("Someone changed this a moment ago. Reload the page."))
         set_committed_value(record, self.state, step.target)
+        if values:
+            _set_values(record, values)
         row = None
         if self.history is not None:
             row = self.history(record, step, actor, now, before=before, **extra)
             db.session.add(row)
         db.session.flush()
         return row
+
+
+def _set_values(record: Any, values: Mapping[str, Any]) -> None:
+    """The record as the UPDATE left it; a relation read through a changed key is read again when asked."""
+    for name, value in values.items():
+        set_committed_value(record, name, value)
+    related = [relation.key for relation in sa.inspect(type(record)).relationships
+               if {column.key for column in relation.local_columns} & set(values)]
+    if related:
+        db.session.expire(record, related)
