@@ -56,9 +56,7 @@ run: setup
 	$(FLASK) demo-data --if-empty
 	@$(FLASK) demo-logins
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the server and the scheduler)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  ( while true; do $(FLASK) tick >/dev/null 2>&1; sleep 60; done ) & \
-	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'neighbors:create_app()'
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) deploy/run-dev.sh
 
 test: setup
 	$(BIN)/pytest
