@@ -1,0 +1,25 @@
+"""Cells a spreadsheet would execute come out as text (neighbors/spreadsheets.py)."""
+import csv
+import io
+
+import pytest
+
+from neighbors.spreadsheets import csv_text, safe_cell
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A2)",
+                                   "\t=1+1", "\r=1+1"])
+def test_a_formula_typed_by_someone_is_written_as_text(typed):
+    assert safe_cell(typed) == "'" + typed
+
+
+@pytest.mark.parametrize("value", ["郑长华", "镇海路12号 2单元301室", "少盐, 软烂", "", 12, -300, 9.5, None])
+def test_ordinary_text_and_numbers_are_left_alone(value):
+    assert safe_cell(value) == value
+
+
+def test_csv_text_starts_with_a_bom_and_neutralises_every_cell():
+    text = csv_text([["姓名", "备注"], ['=HYPERLINK("http://x","x")', "-5"], ["郑长华", -5]])
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows == [["姓名", "备注"], ["'=HYPERLINK(\"http://x\",\"x\")", "'-5"], ["郑长华", "-5"]]
