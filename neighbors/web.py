@@ -54,16 +54,20 @@ def put_on_form(form: FlaskForm, error: DomainError) -> None:
 
 
 def refuse(error: DomainError, *, form: FlaskForm | None = None, form_name: str = "form", template: str | None = None,
-           partial: str | None = None, redirect_to: str | None = None, context: Context = None) -> Any:
+           partial: str | None = None, redirect_to: str | None = None, context: Context = None,
+           explain_forbidden: bool = False) -> Any:
     """The answer to a refused request.
 
     A record out of reach is 404 and a forbidden act without a field is 403 (the app's error pages answer);
     otherwise the page (or fragment) is shown again with the message on its form or at its top and the
     error's status (409/422); with `redirect_to` the message is flashed on the next page instead (303).
+    With `explain_forbidden` a 403 is that page too, with its reason (an act the page itself offers, such as
+    removing a role, refused for a reason the reader should read).
     """
     if isinstance(error, NotFound) or error.status == 404:
         abort(404)
-    if (isinstance(error, NotAllowed) or error.status == 403) and not (form is not None and error.field):
+    forbidden = isinstance(error, NotAllowed) or error.status == 403
+    if forbidden and not (form is not None and error.field) and not (explain_forbidden and template is not None):
         abort(403)
     if template is not None:
         values = dict(_context(context))
@@ -80,7 +84,8 @@ def refuse(error: DomainError, *, form: FlaskForm | None = None, form_name: str 
 
 
 def submit(form: FlaskForm, action: Callable[[], Any], *, done: Callable[[Any], Any], template: str,
-           partial: str | None = None, form_name: str = "form", context: Context = None) -> Any:
+           partial: str | None = None, form_name: str = "form", context: Context = None,
+           explain_forbidden: bool = False) -> Any:
     """Validate the form, call the one service, answer: `done(result)` on success, the form again with 422
     when it is invalid, the refusal's answer when a rule refuses."""
     if not form.validate_on_submit():
@@ -88,7 +93,8 @@ def submit(form: FlaskForm, action: Callable[[], Any], *, done: Callable[[Any], 
     try:
         result = action()
     except DomainError as error:
-        return refuse(error, form=form, form_name=form_name, template=template, partial=partial, context=context)
+        return refuse(error, form=form, form_name=form_name, template=template, partial=partial, context=context,
+                      explain_forbidden=explain_forbidden)
     return done(result)
 
 
