@@ -8,7 +8,9 @@ from ..clock import local_today
 from ..extensions import db
 from ..models import Building, User
 from . import services
-from .models import Feedback, Kitchen, Meal, MealOrder, OrderEvent, OrderStatus, StandingOrder
+from .models import (
+    DeliveryArea, Feedback, Kitchen, KitchenOperator, Meal, MealOrder, OrderEvent, OrderStatus, StandingOrder,
+)
 
 LUNCHES = [
     ("卤肉", "清炒地瓜叶", "紫菜蛋花汤"),
@@ -101,10 +103,10 @@ def kitchen_demo(ctx: demo.DemoContext) -> None:
     kitchen, created = _kitchen(zhenhai.id, "镇海邻里厨房", address="镇海路36号（近镇海巷口）",
                                 opening_hours="每天 10:30–13:00，16:30–18:30", delivers=True, created_at=ctx.now)
     if created:
-        kitchen.operators = [services.KitchenOperator(community_id=zhenhai.id, user_id=operator.id)]
-        kitchen.delivery_areas = [services.DeliveryArea(community_id=zhenhai.id, building_id=b.id) for b in served]
+        kitchen.operators = [KitchenOperator(community_id=zhenhai.id, user_id=operator.id)]
+        kitchen.delivery_areas = [DeliveryArea(community_id=zhenhai.id, building_id=b.id) for b in served]
         if mother.building_id not in {b.id for b in served}:
-            kitchen.delivery_areas.append(services.DeliveryArea(community_id=zhenhai.id, building_id=mother.building_id))
+            kitchen.delivery_areas.append(DeliveryArea(community_id=zhenhai.id, building_id=mother.building_id))
         db.session.commit()
         services.update_profile(daughter, mother, "少盐，软烂，不吃辣", "王美玲（女儿）", "13900000011", ctx.now)
         neighbours = [p for p in ctx.residents["镇海社区"] if p.building_id in kitchen.building_ids][:8]

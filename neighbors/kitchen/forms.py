@@ -1,4 +1,4 @@
-"""The kitchen's forms. Fields parse input; the rules live in services.py."""
+"""The kitchen's forms. Fields parse input; the rules live in the services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -66,7 +66,7 @@ class MealForm(FlaskForm):
 
 
 class CapacityForm(FlaskForm):
-    capacity = IntegerField(_l("Portions available"), validators=[InputRequired(REQUIRED), NumberRange(0, 500)])
+    capacity = IntegerField(_l("Portions available"), validators=[InputRequired(REQUIRED), NumberRange(1, 500)])
 
 
 class ReasonForm(FlaskForm):

@@ -8,9 +8,9 @@ HOOKS = ModuleHooks(
     staff_queue=services.staff_queue,
     staff_queue_count=services.staff_queue_count,
     monthly_summary=services.monthly_summary,
-    appeal_kinds={"kitchen.feedback": AppealKind(check=services._hidden_feedback,
-                                                 describe=services._describe_feedback,
-                                                 reinstate=services._reinstate_feedback)},
+    appeal_kinds={"kitchen.feedback": AppealKind(check=services.hidden_feedback,
+                                                 describe=services.describe_feedback,
+                                                 reinstate=services.reinstate_feedback)},
     tick_jobs={"kitchen.standing_orders": services.standing_orders_job},
     demo_step=(20, demo.kitchen_demo),
 )

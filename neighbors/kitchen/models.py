@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import utcnow
+from ..clock import age_on, utcnow
 from ..database import UTCDateTime
 from ..extensions import db
 from ..models import Building, User
+from ..states import StateMachine, Transition
 
 STANDARD_PRICE_FEN = 1200
 XIAMEN_SUBSIDY_FEN = 300
@@ -57,20 +58,14 @@ class SubsidyPolicy(enum.StrEnum):
 SERVED = (OrderStatus.DELIVERED, OrderStatus.PICKED_UP)
 ACTIVE = (OrderStatus.PLACED, OrderStatus.COOKING, OrderStatus.OUT_FOR_DELIVERY)
 
-# status -> {next status: ways of getting the meal for which that move exists}
-ALL_WAYS = frozenset(Fulfilment)
 COUNTER = frozenset({Fulfilment.DINE_IN, Fulfilment.PICKUP})
-TRANSITIONS: dict[OrderStatus, dict[OrderStatus, frozenset]] = {
-    OrderStatus.PLACED: {OrderStatus.COOKING: ALL_WAYS, OrderStatus.PICKED_UP: COUNTER,
-                         OrderStatus.NO_SHOW: COUNTER, OrderStatus.CANCELLED: ALL_WAYS},
-    OrderStatus.COOKING: {OrderStatus.OUT_FOR_DELIVERY: frozenset({Fulfilment.DELIVERY}),
-                          OrderStatus.PICKED_UP: COUNTER, OrderStatus.NO_SHOW: COUNTER,
-                          OrderStatus.CANCELLED: ALL_WAYS},
-    OrderStatus.OUT_FOR_DELIVERY: {OrderStatus.DELIVERED: frozenset({Fulfilment.DELIVERY}),
-                                   OrderStatus.NO_ANSWER: frozenset({Fulfilment.DELIVERY})},
-    OrderStatus.NO_ANSWER: {OrderStatus.DELIVERED: frozenset({Fulfilment.DELIVERY})},
-}
 HANDOVER = frozenset({OrderStatus.DELIVERED, OrderStatus.PICKED_UP})
+
+
+def elderly_or_cared(resident: User, day: date) -> bool:
+    """65 or over on `day`, or marked as needing care: a missed delivery to them raises a welfare check."""
+    age = age_on(resident.birth_date, day)
+    return resident.needs_care or (age is not None and age >= ELDER_AGE)
 
 
 def _now() -> datetime:
@@ -298,14 +293,22 @@ class MealOrder(db.Model):
     def gross_fen(self) -> int:
         return self.price_fen * self.quantity
 
-    def can(self, to_status: str) -> bool:
-        ways = TRANSITIONS.get(OrderStatus(self.status), {}).get(OrderStatus(to_status))
-        return bool(ways) and self.fulfilment in ways
+    def can(self, action: str) -> bool:
+        """Whether the order's state table allows `action` now (the buttons ask this, the services enforce it)."""
+        return ORDER_STATES.allows(self, action)
 
     @property
     def next_steps(self) -> list[str]:
-        return [str(s) for s, ways in TRANSITIONS.get(OrderStatus(self.status), {}).items()
-                if self.fulfilment in ways and s != OrderStatus.CANCELLED]
+        """The statuses the operator's buttons may move the order to (cancelling has its own button)."""
+        return [ORDER_STATES[action].target for action in ORDER_STATES.actions(self) if action != "cancel"]
+
+    @property
+    def delivers(self) -> bool:
+        return self.fulfilment == Fulfilment.DELIVERY
+
+    @property
+    def at_the_counter(self) -> bool:
+        return self.fulfilment in COUNTER
 
     @property
     def is_active(self) -> bool:
@@ -329,6 +332,30 @@ class OrderEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     order: Mapped[MealOrder] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+def _order_event(order: MealOrder, step: Transition, actor: User | None, now: datetime, before: str,
+                 **_extra) -> OrderEvent:
+    return OrderEvent(community_id=order.community_id, order_id=order.id, from_status=before, to_status=step.target,
+                      actor_id=actor.id if actor else None, at=now)
+
+
+# How an order moves, and the history row each move writes. The operator's buttons post the status they lead to
+# (`next_steps`); `ACTION_TO` names the one action that reaches it.
+ORDER_STATES = StateMachine(
+    Transition("cook", {OrderStatus.PLACED}, OrderStatus.COOKING),
+    Transition("send_out", {OrderStatus.COOKING}, OrderStatus.OUT_FOR_DELIVERY, when=lambda o: o.delivers),
+    Transition("deliver", {OrderStatus.OUT_FOR_DELIVERY, OrderStatus.NO_ANSWER}, OrderStatus.DELIVERED,
+               when=lambda o: o.delivers),
+    Transition("no_answer", {OrderStatus.OUT_FOR_DELIVERY}, OrderStatus.NO_ANSWER, when=lambda o: o.delivers),
+    Transition("pick_up", {OrderStatus.PLACED, OrderStatus.COOKING}, OrderStatus.PICKED_UP,
+               when=lambda o: o.at_the_counter),
+    Transition("no_show", {OrderStatus.PLACED, OrderStatus.COOKING}, OrderStatus.NO_SHOW,
+               when=lambda o: o.at_the_counter),
+    Transition("cancel", {OrderStatus.PLACED, OrderStatus.COOKING}, OrderStatus.CANCELLED),
+    history=_order_event,
+)
+ACTION_TO = {step.target: action for action, step in ORDER_STATES.transitions.items()}
 
 
 class WelfareCheck(db.Model):

@@ -5,12 +5,14 @@ import pytest
 import sqlalchemy as sa
 
 from neighbors import tick
+from neighbors.links import Link
 from neighbors.clock import local_to_utc
 from neighbors.errors import DomainError, InvalidInput, NotAllowed
 from neighbors.extensions import db
 from neighbors.kitchen import services
+from neighbors.kitchen.services.ordering import move
 from neighbors.kitchen.models import (
-    Meal, MealOrder, OrderEvent, OrderStatus, StandingAttempt, WelfareCheck,
+    ORDER_STATES, Meal, MealOrder, OrderEvent, OrderStatus, StandingAttempt, StandingOrder, WelfareCheck,
 )
 from neighbors.models import AuditEntry, Notification
 from tests.factories import link_carer, make_user
@@ -84,17 +86,29 @@ def test_capacity_can_be_lowered_but_not_below_sold(app):
     resident = make_user(place.community)
     order(resident, meal, quantity=3)
     assert services.set_capacity(place.operator, meal.id, 5, NOW).capacity == 5
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         services.set_capacity(place.operator, meal.id, 2, NOW)
+    assert refused.value.field == "capacity" and "3" in str(refused.value)
     assert db.session.get(Meal, meal.id).capacity == 5
+
+
+@pytest.mark.parametrize("capacity", [0, 501])
+def test_capacity_stays_between_one_and_five_hundred(app, capacity):
+    place = make_place()
+    meal = publish(place, capacity=10)
+    with pytest.raises(InvalidInput) as refused:
+        services.set_capacity(place.operator, meal.id, capacity, NOW)
+    assert refused.value.field == "capacity"
+    assert db.session.get(Meal, meal.id).capacity == 10
 
 
 def test_closing_early_stops_orders(app):
     place = make_place()
     meal = publish(place)
     services.close_ordering(place.operator, meal.id, NOW)
+    resident = make_user(place.community)
     with pytest.raises(services.OrderingClosed):
-        order(make_user(place.community), meal)
+        order(resident, meal)
 
 
 def test_cancelling_a_meal_cancels_every_order_and_tells_residents(app):
@@ -128,8 +142,9 @@ def test_ordering_takes_portions_and_records_the_price(app):
 def test_quantity_must_be_one_to_three(app, quantity):
     place = make_place()
     meal = publish(place)
+    resident = make_user(place.community)
     with pytest.raises(InvalidInput) as refused:
-        order(make_user(place.community), meal, quantity=quantity)
+        order(resident, meal, quantity=quantity)
     assert refused.value.field == "quantity"
 
 
@@ -152,15 +167,15 @@ def test_the_database_refuses_oversold_meals(app):
     meal = publish(place, capacity=1)
     with pytest.raises(sa.exc.IntegrityError):
         db.session.execute(sa.update(Meal).where(Meal.id == meal.id).values(sold=2))
-        db.session.flush()
     db.session.rollback()
 
 
 def test_past_the_deadline_orders_are_refused(app):
     place = make_place()
     meal = publish(place)
+    resident = make_user(place.community)
     with pytest.raises(services.OrderingClosed):
-        order(make_user(place.community), meal, now=local_to_utc(TODAY, time(10, 0)))
+        order(resident, meal, now=local_to_utc(TODAY, time(10, 0)))
 
 
 def test_same_submission_key_makes_one_order(app):
@@ -185,8 +200,9 @@ def test_delivery_only_where_the_kitchen_delivers(app):
     assert refused.value.field == "fulfilment"
     pickup_only = make_place("鹭江道社区", delivers=False)
     other_meal = publish(pickup_only)
+    neighbour = make_user(pickup_only.community)
     with pytest.raises(InvalidInput):
-        order(make_user(pickup_only.community), other_meal, fulfilment="delivery")
+        order(neighbour, other_meal, fulfilment="delivery")
 
 
 def test_cancel_before_deadline_gives_portions_back(app):
@@ -240,8 +256,9 @@ def test_nobody_orders_for_a_stranger(app):
     place = make_place()
     meal = publish(place)
     stranger = make_user(place.community)
+    neighbour = make_user(place.community)
     with pytest.raises(NotAllowed):
-        order(make_user(place.community), meal, for_user=stranger)
+        order(neighbour, meal, for_user=stranger)
     assert order(place.staff, meal, for_user=stranger).placed_by_id == place.staff.id
 
 
@@ -366,9 +383,34 @@ def test_refused_status_paths(app, fulfilment, path):
     place = make_place()
     meal = publish(place)
     placed = order(make_user(place.community), meal, fulfilment=fulfilment)
+    *allowed, refused = path
+    for step in allowed:
+        services.advance_order(place.operator, placed.id, step, NOW, payment_method="cash")
     with pytest.raises(DomainError):
-        for step in path:
-            services.advance_order(place.operator, placed.id, step, NOW, payment_method="cash")
+        services.advance_order(place.operator, placed.id, refused, NOW, payment_method="cash")
+    assert db.session.get(MealOrder, placed.id).status == (allowed[-1] if allowed else "placed")
+
+
+@pytest.mark.parametrize("fulfilment", ["dine_in", "pickup", "delivery"])
+@pytest.mark.parametrize("status", [s.value for s in OrderStatus])
+def test_the_buttons_are_exactly_the_moves_the_table_allows(fulfilment, status):
+    shown = MealOrder(status=status, fulfilment=fulfilment).next_steps
+    allowed = [ORDER_STATES[action].target for action in ORDER_STATES.transitions
+               if action != "cancel" and ORDER_STATES.allows(MealOrder(status=status, fulfilment=fulfilment), action)]
+    assert shown == allowed
+    if status in ("delivered", "picked_up", "no_show", "cancelled"):
+        assert shown == []
+
+
+def test_a_move_someone_made_a_moment_ago_is_not_made_twice(app):
+    place = make_place()
+    placed = order(make_user(place.community), publish(place), fulfilment="pickup")
+    seen = db.session.get(MealOrder, placed.id)  # as the operator's page showed it: placed
+    db.session.execute(sa.update(MealOrder).where(MealOrder.id == placed.id).values(status="cooking")
+                       .execution_options(synchronize_session=False))  # another operator's tap
+    with pytest.raises(DomainError) as refused:
+        move(seen, "cook", place.operator, NOW)
+    assert "a moment ago" in str(refused.value)
 
 
 def test_handover_needs_a_payment_method(app):
@@ -424,8 +466,9 @@ def test_welfare_check_for_an_85_year_old_notifies_carer_and_staff_and_stays_ope
     assert services.staff_queue(place.community.id, later(days=3))[0].kind == "kitchen.welfare_check"
     with pytest.raises(InvalidInput):
         services.record_safe(place.staff, check.id, "other", "", later(minutes=40))
+    neighbour = make_user(place.community)
     with pytest.raises(NotAllowed):
-        services.record_safe(make_user(place.community), check.id, "seen", "", later(minutes=40))
+        services.record_safe(neighbour, check.id, "seen", "", later(minutes=40))
     services.record_safe(daughter, check.id, "phoned", "在女儿家吃饭", later(minutes=45))
     check = db.session.get(WelfareCheck, check.id)
     assert not check.is_open and check.resolved_by_id == daughter.id and check.how == "phoned"
@@ -459,23 +502,23 @@ def test_standing_order_places_matching_meals_once(app):
     orders = db.session.scalars(sa.select(MealOrder).where(MealOrder.standing_order_id == standing.id)).all()
     assert sorted(o.served_on.weekday() for o in orders) == [0, 1, 2, 3, 4]
     assert all(o.note == "少盐" and o.fulfilment == "delivery" for o in orders)
-    assert services.place_standing_orders(later(minutes=1)) == 0
+    assert services.standing_orders_job(later(minutes=1)) == 0
     tick.run_all(later(minutes=2))
     assert db.session.scalar(sa.select(sa.func.count(MealOrder.id))) == 5
     assert meals[5].sold == 0
 
 
 def test_standing_order_job_is_registered_and_idempotent(app):
-    assert "kitchen.standing_orders" in tick.JOBS
+    assert tick.jobs()["kitchen.standing_orders"] is services.standing_orders_job
     place = make_place()
     publish(place)
     elder = make_user(place.community, birth_date=born(80))
-    db.session.add(services.StandingOrder(community_id=place.community.id, kitchen_id=place.kitchen.id,
+    db.session.add(StandingOrder(community_id=place.community.id, kitchen_id=place.kitchen.id,
                                           resident_id=elder.id, created_by_id=elder.id, weekdays="0123456",
                                           slot="lunch", fulfilment="dine_in", quantity=1))
     db.session.commit()
-    assert tick.JOBS["kitchen.standing_orders"](NOW) == 1
-    assert tick.JOBS["kitchen.standing_orders"](NOW) == 0
+    assert services.standing_orders_job(NOW) == 1
+    assert services.standing_orders_job(NOW) == 0
     assert db.session.scalar(sa.select(sa.func.count(MealOrder.id))) == 1
 
 
@@ -548,8 +591,9 @@ def test_suspending_a_kitchen_stops_orders_and_tells_people_with_orders(app):
         services.suspend_kitchen(place.operator, place.kitchen.id, place.community.id, "", NOW)
     services.suspend_kitchen(place.staff, place.kitchen.id, place.community.id, "卫生检查", NOW)
     assert any("closed for now" in m for m in notes_for(resident))
+    neighbour = make_user(place.community)
     with pytest.raises(services.OrderingClosed):
-        order(make_user(place.community), meal)
+        order(neighbour, meal)
     services.resume_kitchen(place.staff, place.kitchen.id, place.community.id, NOW)
     order(make_user(place.community), meal)
 
@@ -570,8 +614,9 @@ def test_profile_edited_by_resident_carer_or_staff_only(app):
     link_carer(daughter, mother)
     profile = services.update_profile(daughter, mother, "少盐，牙口不好", "王美玲", "13900000011", NOW)
     assert profile.emergency_contact == "王美玲 13900000011"
+    neighbour = make_user(place.community)
     with pytest.raises(NotAllowed):
-        services.update_profile(make_user(place.community), mother, "", "", "", NOW)
+        services.update_profile(neighbour, mother, "", "", "", NOW)
     with pytest.raises(InvalidInput):
         services.update_profile(daughter, mother, "", "王美玲", "call me", NOW)
 
@@ -643,7 +688,8 @@ def test_person_summary_lists_recent_orders_and_standing_orders(app):
     summary = services.person_summary(place.community.id, elder.id)
     assert summary["standing_orders"] == 1
     assert summary["recent_orders"][0] == {"id": placed.id, "day": TODAY, "slot": "lunch", "status": "placed",
-                                           "quantity": 1, "url": f"/kitchen/orders/{placed.id}"}
+                                           "quantity": 1, "url": Link("kitchen.order_page", order_id=placed.id)}
+    assert summary["recent_orders"][0]["url"].url.endswith(f"/kitchen/orders/{placed.id}")
     assert services.person_summary(place.community.id + 99, elder.id)["recent_orders"] == []
 
 

@@ -1,0 +1,79 @@
+"""What the kitchen's services share: finding a record in the reader's community, cleaning a text field,
+telling each person once, and what a list of meals or orders loads."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import joinedload, lazyload
+
+from ...errors import N_, InvalidInput, NotAllowed, NotFound
+from ...extensions import db
+from ...links import Link
+from ...models import User
+from ...notifications import notify
+from ..models import Kitchen, Meal, MealOrder
+from ..policy import may
+
+MENU_DAYS = 7
+MAX_QUANTITY = 3
+MAX_CAPACITY = 500
+
+# A list of meals or orders shows the kitchen's name, not its operators or delivery areas (each of which is
+# another query), and the resident's name, not their role grants.
+KITCHEN_NAME = (lazyload(Kitchen.operators), lazyload(Kitchen.delivery_areas))
+MEAL_CARD = (joinedload(Meal.kitchen).options(*KITCHEN_NAME),)
+ORDER_ROW = (joinedload(MealOrder.meal).joinedload(Meal.kitchen).options(*KITCHEN_NAME),
+             joinedload(MealOrder.resident).lazyload(User.role_grants))
+
+
+def day_text(day: date) -> str:
+    return day.isoformat()
+
+
+def clean(text: str | None, limit: int, field: str, message: str = N_("At most %(limit)s characters.")) -> str:
+    value = " ".join((text or "").split())
+    if len(value) > limit:
+        raise InvalidInput(message, field=field, limit=limit)
+    return value
+
+
+def find(model, record_id, community_id: int | None = None):
+    """The record, if it belongs to `community_id` (when given); otherwise it is not there."""
+    record = db.session.get(model, record_id) if record_id is not None else None
+    if record is None or (community_id is not None and record.community_id != community_id):
+        raise NotFound(N_("That was not found."))
+    return record
+
+
+def find_for(actor: User, model, record_id):
+    """A record of the actor's community (an admin reaches every community)."""
+    return find(model, record_id, None if actor.is_admin else actor.community_id)
+
+
+def require_operator(actor: User, kitchen: Kitchen) -> None:
+    if not may(actor, "operate", kitchen):
+        raise NotAllowed(N_("Only this kitchen's operators or community staff can do that."))
+
+
+def require_staff(actor: User, community_id: int) -> None:
+    if not may(actor, "oversee", community_id):
+        raise NotAllowed(N_("Only staff of this community can do that."))
+
+
+def require_act_for(actor: User, resident: User, field: str | None = None) -> None:
+    if not may(actor, "act_for", resident):
+        raise NotAllowed(N_("You cannot act for this person."), field=field)
+
+
+def notify_people(users, message: str, link: Link, now: datetime, **params) -> None:
+    """Each person once, though they are both a carer and staff."""
+    seen = set()
+    for user in users:
+        if user.id in seen:
+            continue
+        seen.add(user.id)
+        notify(user, message, link=link, now=now, **params)
+
+
+def order_link(order_id: int, anchor: str = "") -> Link:
+    return Link("kitchen.order_page", anchor=anchor, order_id=order_id)
