@@ -13,7 +13,11 @@ from ..clock import local_to_utc, local_today
 from ..extensions import db
 from ..uploads import store_image
 from . import services
-from .models import Alley, AlleyBranch, CategoryRoute, Finding, FindingEvent, FindingPhoto, PatrolRule, PatrolShift
+from .models import (
+    FINDING_STATES, Alley, AlleyBranch, CategoryRoute, Finding, FindingPhoto, FindingState, MemberKind, PatrolRule,
+    PatrolShift, finding_event,
+)
+from .policy import slot_kind
 
 ROUTES = {"obstruction": "城管", "street_vending": "城管", "sanitation": "环卫", "hazard": "城管",
           "facility": "城管", "other": ""}
@@ -46,8 +50,8 @@ def build_alleys(ctx: demo.DemoContext) -> None:
         AlleyBranch.community_id == community.id, AlleyBranch.name == "打铁巷小巷党支部"))
     if branch is None:
         branch = services.save_branch(staff, community.id, "打铁巷小巷党支部", secretary.id, now=now)
-        services.add_member(staff, branch.id, patroller.id, "patroller", now=now)
-        services.add_member(staff, branch.id, officer.id, "officer", "城管", now=now)
+        services.add_member(staff, branch.id, patroller.id, MemberKind.PATROLLER, now=now)
+        services.add_member(staff, branch.id, officer.id, MemberKind.OFFICER, "城管", now=now)
 
     alleys = {}
     for name, description, landmarks in (
@@ -90,8 +94,8 @@ def _sign_up_some(alley: Alley, people, now: datetime) -> None:
     plan = {0: [patroller, officer, secretary], 1: [patroller, officer], 2: [patroller], 3: [secretary]}
     for index, shift in enumerate(shifts):
         for person in plan.get(index, []):
-            if shift.signup_of(person.id) is None and shift.open_for(services.slot_kind(person)):
-                services.sign_up(shift.id, person, now)
+            if shift.signup_of(person.id) is None and shift.open_for(slot_kind(person)):
+                services.sign_up(person, shift.id, now)
 
 
 def _cases(community_id, datie, shengping, patroller, officer, secretary, now) -> None:
@@ -115,7 +119,7 @@ def _cases(community_id, datie, shengping, patroller, officer, secretary, now) -
             reported = local_to_utc(today + timedelta(days=offset), at)
         route = services.route_for(alley, category)
         finding = Finding(community_id=community_id, alley_id=alley.id, category=category, description=description,
-                          place=place, reporter_id=reporter.id, state="reported", submission_key=_key(n),
+                          place=place, reporter_id=reporter.id, state=FindingState.REPORTED, submission_key=_key(n),
                           created_at=reported)
         db.session.add(finding)
         db.session.flush()
@@ -123,13 +127,13 @@ def _cases(community_id, datie, shengping, patroller, officer, secretary, now) -
         db.session.add(FindingPhoto(community_id=community_id, finding_id=finding.id, key=stored.key, kind="before",
                                     width=stored.width, height=stored.height, added_by_id=reporter.id,
                                     created_at=reported))
-        db.session.add(FindingEvent(community_id=community_id, finding_id=finding.id, action="report", from_state="",
-                                    to_state="reported", actor_id=reporter.id, created_at=reported))
-        services._dispatch(finding, route.department, None, reported)
+        db.session.add(finding_event(finding, "report", reporter, reported, "", FindingState.REPORTED))
+        services.send_to_department(finding, route.department, None, reported)
         for action, minutes in steps.items():
             moment = reported + timedelta(minutes=minutes)
             actor = officer if action in ("accept", "resolve") else reporter
-            services._move(finding, action, actor, moment, "已冲洗路面，撒了防滑砂。" if action == "resolve" else "")
+            FINDING_STATES.move(finding, action, actor, moment,
+                                note="已冲洗路面，撒了防滑砂。" if action == "resolve" else "")
             if action == "accept":
                 finding.accepted_at, finding.accepted_by_id = moment, officer.id
             elif action == "resolve":

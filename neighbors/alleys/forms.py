@@ -7,7 +7,7 @@ from wtforms import StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms import MultiCheckboxField, OnceForm
-from .models import CATEGORY_LABELS, DEPARTMENT_LABELS, DEPARTMENTS
+from .models import CATEGORY_LABELS, DEPARTMENT_LABELS, DEPARTMENTS, VOLUNTEER, MemberKind
 
 # Form field names for each department's officer slots (HTML names stay ASCII).
 DEPARTMENT_FIELDS = {"城管": "need_city", "市场监管": "need_market", "环卫": "need_sanitation"}
@@ -28,7 +28,7 @@ def department_choices(blank: str | None = None):
 
 
 def kind_choices():
-    return [SelectChoice("patroller", _l("Patroller")), SelectChoice("officer", _l("Officer"))]
+    return [SelectChoice(MemberKind.PATROLLER, _l("Patroller")), SelectChoice(MemberKind.OFFICER, _l("Officer"))]
 
 
 class FindingForm(OnceForm):
@@ -66,7 +66,9 @@ class DispatchForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    user = SelectField(_l("Member"), coerce=int, validators=[InputRequired(_l("Choose a member."))])
+    # the service decides whom the secretary may assign (it says why), not the list of choices alone
+    user = SelectField(_l("Member"), coerce=int, validate_choice=False,
+                       validators=[InputRequired(_l("Choose a member."))])
 
 
 class RuleForm(FlaskForm):
@@ -86,7 +88,7 @@ class RuleForm(FlaskForm):
     active = BooleanField(_l("Rule is in use"), default=True)
 
     def needs(self) -> dict[str, int]:
-        needs = {"volunteer": self.volunteers.data or 0}
+        needs = {VOLUNTEER: self.volunteers.data or 0}
         for department, name in DEPARTMENT_FIELDS.items():
             needs[department] = getattr(self, name).data or 0
         return needs
@@ -107,7 +109,7 @@ class BranchForm(FlaskForm):
 class MemberForm(FlaskForm):
     user = SelectField(_l("Person"), coerce=int, validators=[InputRequired(_l("Choose a person from this community."))])
     kind = RadioField(_l("Member as"), choices=kind_choices,
-                      default="patroller")
+                      default=MemberKind.PATROLLER)
     department = SelectField(_l("Department (officers)"), choices=lambda: department_choices(_l("Not set")),
                              validators=[Optional()])
 

@@ -1,6 +1,7 @@
 """Alleys, their party branches, patrol rules and shifts, and the findings patrollers report."""
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from ..clock import utcnow
 from ..database import UTCDateTime
 from ..extensions import db
 from ..models import User
+from ..states import StateMachine, Transition
 
 VOLUNTEER = "volunteer"  # the slot kind of patrollers and volunteers; officers' kind is their department
 DEPARTMENTS = ("城管", "市场监管", "环卫")
@@ -30,16 +32,36 @@ CATEGORY_LABELS = {
 # The Chinese name of each category: used inside notifications, which are stored before anyone reads them.
 CATEGORY_NAMES = {"obstruction": "占道", "sanitation": "卫生", "street_vending": "占道经营", "hazard": "安全隐患",
                   "facility": "设施损坏", "other": "其他"}
-STATES = ("reported", "dispatched", "accepted", "resolved", "verified", "closed")
+
+
+class FindingState(enum.StrEnum):
+    REPORTED = "reported"
+    DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"
+    RESOLVED = "resolved"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+
+
+class MemberKind(enum.StrEnum):
+    """What a person is in a branch; an officer's department is on their RoleGrant."""
+
+    PATROLLER = "patroller"
+    OFFICER = "officer"
+
+
+STATES = tuple(FindingState)
 STATE_LABELS = {
-    "reported": _l("Reported"),
-    "dispatched": _l("Sent to the department"),
-    "accepted": _l("Being handled"),
-    "resolved": _l("Fixed, waiting to be checked"),
-    "verified": _l("Fix confirmed"),
-    "closed": _l("Closed"),
+    FindingState.REPORTED: _l("Reported"),
+    FindingState.DISPATCHED: _l("Sent to the department"),
+    FindingState.ACCEPTED: _l("Being handled"),
+    FindingState.RESOLVED: _l("Fixed, waiting to be checked"),
+    FindingState.VERIFIED: _l("Fix confirmed"),
+    FindingState.CLOSED: _l("Closed"),
 }
-OPEN_STATES = ("reported", "dispatched", "accepted", "resolved")
+OPEN_STATES = (FindingState.REPORTED, FindingState.DISPATCHED, FindingState.ACCEPTED, FindingState.RESOLVED)
+# a department still owes something: the deadlines to accept and to fix run
+WITH_DEPARTMENT = (FindingState.DISPATCHED, FindingState.ACCEPTED)
 DEFAULT_ACCEPT_MINUTES = 30
 DEFAULT_RESOLVE_MINUTES = 120
 
@@ -96,7 +118,7 @@ class BranchMember(db.Model):
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     branch_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_branches.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))  # patroller | officer
+    kind: Mapped[str] = mapped_column(sa.String(20))  # a MemberKind
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     branch: Mapped[AlleyBranch] = relationship(back_populates="members")
@@ -268,7 +290,7 @@ class Finding(db.Model):
     description: Mapped[str] = mapped_column(sa.String(1000))
     place: Mapped[str] = mapped_column(sa.String(200))
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    state: Mapped[str] = mapped_column(sa.String(20), default="reported", index=True)
+    state: Mapped[str] = mapped_column(sa.String(20), default=FindingState.REPORTED, index=True)
     department: Mapped[str] = mapped_column(sa.String(50), default="")
     submission_key: Mapped[str] = mapped_column(sa.String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
@@ -298,16 +320,15 @@ class Finding(db.Model):
         sa.Index("ix_alleys_findings_alley_category", "alley_id", "category", "created_at"),
     )
 
-    def can(self, action: str, user: User | None) -> bool:
-        from .services import finding_allows
-
-        return finding_allows(self, action, user)
+    def can(self, action: str) -> bool:
+        """Whether the case's state lets `action` start now (who may do it is the policy's question)."""
+        return FINDING_STATES.allows(self, action)
 
     def is_accept_overdue(self, now: datetime) -> bool:
-        return self.state == "dispatched" and self.accept_due_at is not None and now > self.accept_due_at
+        return self.state == FindingState.DISPATCHED and self.accept_due_at is not None and now > self.accept_due_at
 
     def is_resolve_overdue(self, now: datetime) -> bool:
-        return (self.state in ("dispatched", "accepted") and self.resolve_due_at is not None
+        return (self.state in WITH_DEPARTMENT and self.resolve_due_at is not None
                 and now > self.resolve_due_at)
 
     def is_overdue(self, now: datetime) -> bool:
@@ -375,6 +396,31 @@ class FindingEvent(db.Model):
 
     finding: Mapped[Finding] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+def finding_event(finding: Finding, action: str, actor: User | None, now: datetime, before: str, after: str,
+                  note: str = "") -> FindingEvent:
+    """One line of a case's history, with the department it was with at that moment."""
+    return FindingEvent(community_id=finding.community_id, finding_id=finding.id, action=action,
+                        from_state=before, to_state=after, actor_id=actor.id if actor else None, note=note,
+                        department=finding.department, created_at=now)
+
+
+def _history(finding: Finding, step: Transition, actor: User | None, now: datetime, before: str,
+             note: str = "") -> FindingEvent:
+    return finding_event(finding, step.action, actor, now, before, step.target, note)
+
+
+FINDING_STATES = StateMachine(
+    Transition("dispatch", {FindingState.REPORTED}, FindingState.DISPATCHED),
+    Transition("accept", {FindingState.DISPATCHED}, FindingState.ACCEPTED),
+    Transition("resolve", {FindingState.ACCEPTED}, FindingState.RESOLVED),
+    Transition("verify", {FindingState.RESOLVED}, FindingState.VERIFIED),
+    Transition("reopen", {FindingState.RESOLVED}, FindingState.ACCEPTED),
+    Transition("close", {FindingState.VERIFIED}, FindingState.CLOSED),
+    Transition("send_back", {FindingState.DISPATCHED, FindingState.ACCEPTED}, FindingState.REPORTED),
+    state="state", history=_history,
+)
 
 
 class CalendarFeed(db.Model):

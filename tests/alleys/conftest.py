@@ -7,24 +7,10 @@ import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from werkzeug.security import generate_password_hash
-
 from neighbors.alleys import services
-from neighbors.extensions import db
-from neighbors.alleys.models import Alley, AlleyBranch
+from neighbors.alleys.models import Alley, AlleyBranch, MemberKind
 from neighbors.models import Community, User
-from tests.factories import PASSWORD, make_community
-from tests.factories import make_user as make_slow_user
-
-FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-
-
-def make_user(community, *roles, **kwargs) -> User:
-    """The factory's user with a cheap password hash: the suite logs in often on a shared machine."""
-    user = make_slow_user(community, *roles, password=None, **kwargs)
-    user.password_hash = FAST_HASH
-    db.session.commit()
-    return user
+from tests.factories import make_community, make_user
 
 # Monday 7 December 2026, 06:00 in Xiamen.
 MONDAY_6AM = datetime(2026, 12, 6, 22, 0, tzinfo=timezone.utc)
@@ -67,6 +53,12 @@ def uploaded_files(upload_dir) -> set[str]:
 
 
 @pytest.fixture
+def clock_start() -> datetime:
+    """The alleys' story starts on a Monday at 06:00, before the first 07:00 patrol."""
+    return MONDAY_6AM
+
+
+@pytest.fixture
 def place(app) -> Place:
     community = make_community("鹭江道社区", street="鹭江街道")
     staff = make_user(community, "staff", name="蔡慧敏")
@@ -77,8 +69,8 @@ def place(app) -> Place:
     sanitation_officer = make_user(community, "officer", name="林清泉", department="环卫")
     resident = make_user(community, name="吴玉兰")
     branch = services.save_branch(staff, community.id, "打铁巷小巷党支部", secretary.id, now=MONDAY_6AM)
-    services.add_member(staff, branch.id, patroller.id, "patroller", now=MONDAY_6AM)
-    services.add_member(staff, branch.id, officer.id, "officer", "城管", now=MONDAY_6AM)
+    services.add_member(staff, branch.id, patroller.id, MemberKind.PATROLLER, now=MONDAY_6AM)
+    services.add_member(staff, branch.id, officer.id, MemberKind.OFFICER, "城管", now=MONDAY_6AM)
     alley = services.save_alley(staff, community.id, "打铁巷", "百年小巷", "打铁巷口\n打铁巷12号", branch.id, now=MONDAY_6AM)
     other = services.save_alley(staff, community.id, "升平路小巷", "", "", branch.id, now=MONDAY_6AM)
     for category, department in ROUTES.items():

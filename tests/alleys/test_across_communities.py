@@ -6,11 +6,11 @@ import sqlalchemy as sa
 
 from neighbors.alleys import services
 from neighbors.alleys.models import BranchMember, PatrolRule, PatrolShift
-from neighbors.errors import NotFound
+from neighbors.errors import InvalidInput, NotFound
 from neighbors.extensions import db
 from neighbors.models import AuditEntry
-from tests.alleys.conftest import MONDAY_6AM, make_user, photo, weekday_rule
-from tests.factories import make_community
+from tests.alleys.conftest import MONDAY_6AM, photo, weekday_rule
+from tests.factories import make_community, make_user
 
 
 @pytest.fixture
@@ -45,8 +45,8 @@ def test_staff_of_another_community_cannot_reach_its_records(place, elsewhere):
         lambda: services.remove_member(staff, member.id, now=MONDAY_6AM),
         lambda: services.remove_holiday(staff, holiday.id, now=MONDAY_6AM),
         lambda: services.set_route(staff, place.alley.id, "other", "环卫", 30, 120, now=MONDAY_6AM),
-        lambda: services.assign(shift.id, staff, place.patroller.id, MONDAY_6AM),
-        lambda: services.add_to_finding(finding.id, staff, "又堵了", [], MONDAY_6AM),
+        lambda: services.assign(staff, shift.id, place.patroller.id, MONDAY_6AM),
+        lambda: services.add_to_finding(staff, finding.id, "又堵了", [], MONDAY_6AM),
     ]
     rules_before = db.session.scalar(sa.select(sa.func.count(PatrolRule.id)))
     for attempt in attempts:
@@ -66,10 +66,10 @@ def test_admin_adds_and_removes_members_assigns_and_removes_holidays_in_another_
     rule = weekday_rule(place)
     shift = db.session.scalars(sa.select(PatrolShift).where(PatrolShift.rule_id == rule.id)
                                .order_by(PatrolShift.starts_at)).first()
-    signup = services.assign(shift.id, admin, place.patroller.id, MONDAY_6AM)
+    signup = services.assign(admin, shift.id, place.patroller.id, MONDAY_6AM)
     assert signup.community_id == place.community.id and signup.assigned_by_id == admin.id
-    with pytest.raises(Exception) as refused:  # a person of the admin's own community is not of this shift's
-        services.assign(shift.id, admin, elsewhere["staff"].id, MONDAY_6AM)
+    with pytest.raises(InvalidInput) as refused:  # a person of the admin's own community is not of this shift's
+        services.assign(admin, shift.id, elsewhere["staff"].id, MONDAY_6AM)
     assert refused.value.status == 422
     db.session.rollback()
     holiday = services.add_holiday(place.staff, place.community.id, date(2026, 12, 25), "圣诞", now=MONDAY_6AM)
@@ -114,5 +114,5 @@ def test_admin_adds_to_a_finding_of_another_community(place, elsewhere):
     admin = elsewhere["admin"]
     finding = services.report_finding(place.resident, place.alley.id, "obstruction", "三轮车堵住巷口", "打铁巷口",
                                       [photo()], "k-across-1", MONDAY_6AM)
-    services.add_to_finding(finding.id, admin, "区里已知悉", [], MONDAY_6AM)
+    services.add_to_finding(admin, finding.id, "区里已知悉", [], MONDAY_6AM)
     assert [e.action for e in finding.events][-1] == "added"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from neighbors.alleys.models import PatrolShift, PatrolSignup
 from neighbors.clock import utcnow
 from neighbors.extensions import db
-from tests.alleys.conftest import make_user
+from tests.factories import make_user
 from tests.live import all_at_once, csrf_token, logged_in
 
 pytestmark = pytest.mark.live

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from neighbors.alleys import services
 from neighbors.alleys.models import Finding
 from neighbors.clock import utcnow
+from neighbors.errors import InvalidInput
 from neighbors.extensions import db
-from tests.alleys.conftest import jpeg_bytes, make_user, photo, uploaded_files
+from tests.alleys.conftest import jpeg_bytes, photo, uploaded_files
 
 HELD = re.compile(r'name="held_photos" value="([^"]+)"')
 
@@ -119,12 +120,12 @@ def test_kept_photos_taken_meanwhile_are_a_clear_refusal_not_an_error(app, place
     except services.DuplicateSuspected as answer:
         token = answer.held
     photos = services.held_photos(place.patroller, token)
-    services._held_path(place.community.id, photos[1][0]).unlink()  # as if a second tap had taken it
+    services.held_path(place.community.id, photos[1][0]).unlink()  # as if a second tap had taken it
     before = uploaded_files(upload_dir)
     try:
         services.report_finding(place.patroller, place.alley.id, "sanitation", "路面油腻", "打铁巷12号门口", [],
                                 "d" * 32, utcnow(), new_anyway=True, held=token)
-    except services.InvalidInput as refusal:
+    except InvalidInput as refusal:
         assert refusal.field == "photos"
     else:
         raise AssertionError("a reference to missing photos must be refused")

@@ -79,7 +79,7 @@ def test_turning_adjusted_workdays_on_later_adds_the_saturday_and_off_again_canc
     saturday = db.session.scalar(sa.select(PatrolShift).where(PatrolShift.rule_id == rule.id,
                                                               PatrolShift.day == date(2026, 10, 10)))
     assert saturday is not None and saturday.cancelled_at is None
-    services.sign_up(saturday.id, place.patroller, BEFORE_NATIONAL_DAY)
+    services.sign_up(place.patroller, saturday.id, BEFORE_NATIONAL_DAY)
     school_rule(place, BEFORE_NATIONAL_DAY + timedelta(hours=1), adjusted_workdays=False, rule_id=rule.id)
     db.session.expire_all()
     assert db.session.get(PatrolShift, saturday.id).cancelled_at is not None

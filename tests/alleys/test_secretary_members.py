@@ -3,12 +3,13 @@ import pytest
 import sqlalchemy as sa
 
 from neighbors.alleys import services
+from neighbors.alleys.policy import officer_department, slot_kind
 from neighbors.alleys.models import BranchMember
 from neighbors.errors import InvalidInput, NotAllowed, NotFound
 from neighbors.extensions import db
 from neighbors.models import AuditEntry
-from tests.alleys.conftest import MONDAY_6AM, make_user
-from tests.factories import make_community
+from tests.alleys.conftest import MONDAY_6AM
+from tests.factories import make_community, make_user
 
 
 def members_of(branch) -> set[int]:
@@ -20,7 +21,7 @@ def test_the_secretary_adds_a_patroller_who_gets_the_role_and_an_audit_line(plac
     member = services.add_member(place.secretary, place.branch.id, newcomer.id, "patroller", now=MONDAY_6AM)
     assert member.kind == "patroller" and newcomer.id in members_of(place.branch)
     db.session.refresh(newcomer)
-    assert newcomer.has_role("patroller") and services.slot_kind(newcomer) == "volunteer"
+    assert newcomer.has_role("patroller") and slot_kind(newcomer) == "volunteer"
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "alleys.member_added",
                                                           AuditEntry.actor_id == place.secretary.id))
     assert entry is not None and entry.community_id == place.community.id
@@ -30,7 +31,7 @@ def test_the_secretary_adds_an_officer_staff_already_named_in_their_department(p
     officer = make_user(place.community, "officer", name="王建国", department="市场监管")
     services.add_member(place.secretary, place.branch.id, officer.id, "officer", "", now=MONDAY_6AM)
     assert officer.id in members_of(place.branch)
-    assert services.officer_department(officer) == "市场监管"
+    assert officer_department(officer) == "市场监管"
 
 
 def test_the_secretary_cannot_make_an_officer_or_change_a_department(place):
@@ -44,14 +45,14 @@ def test_the_secretary_cannot_make_an_officer_or_change_a_department(place):
         services.add_member(place.secretary, place.branch.id, officer.id, "officer", "城管", now=MONDAY_6AM)
     db.session.rollback()
     db.session.refresh(resident)
-    assert not resident.has_role("officer") and services.officer_department(officer) == "市场监管"
+    assert not resident.has_role("officer") and officer_department(officer) == "市场监管"
     assert {resident.id, officer.id}.isdisjoint(members_of(place.branch))
 
 
 def test_staff_still_make_officers(place):
     resident = make_user(place.community, name="陈晓东")
     services.add_member(place.staff, place.branch.id, resident.id, "officer", "环卫", now=MONDAY_6AM)
-    assert services.officer_department(resident) == "环卫"
+    assert officer_department(resident) == "环卫"
 
 
 def test_the_secretary_of_one_branch_cannot_add_to_another(place):

@@ -8,11 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from neighbors.alleys import services
+from neighbors.alleys.policy import slot_kind
 from neighbors.alleys.models import Finding, PatrolRule, PatrolShift, PatrolSignup
 from neighbors.clock import utcnow
 from neighbors.extensions import db
-from tests.alleys.conftest import jpeg_bytes, make_user, photo
-from tests.factories import make_community
+from tests.alleys.conftest import jpeg_bytes, photo, weekday_rule
+from tests.factories import make_community, make_user
 
 
 @pytest.fixture
@@ -64,8 +65,8 @@ def test_sign_up_redirects_and_then_refuses_twice(web, auth, place, shift):
 
 
 def test_a_full_shift_answers_409_with_the_message(web, auth, place, shift):
-    services.sign_up(shift.id, place.patroller, utcnow())
-    services.sign_up(shift.id, place.secretary, utcnow())
+    services.sign_up(place.patroller, shift.id, utcnow())
+    services.sign_up(place.secretary, shift.id, utcnow())
     auth.login(place.patroller2)
     response = web.post(f"/alleys/shifts/{shift.id}/signup")
     assert response.status_code == 409
@@ -86,7 +87,7 @@ def test_htmx_gets_the_shift_card_back(htmx_client, auth, place, shift):
 
 def test_htmx_refusal_is_the_card_with_the_message(htmx_client, auth, place, starting_shift):
     auth.login(place.patroller)
-    services.sign_up(starting_shift.id, place.patroller, utcnow())
+    services.sign_up(place.patroller, starting_shift.id, utcnow())
     response = htmx_client.post(f"/alleys/shifts/{starting_shift.id}/withdraw")
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -108,8 +109,8 @@ def test_shifts_of_another_community_are_not_found(web, auth, place, shift):
 
 
 def test_check_in_and_out_in_the_window(web, auth, place, starting_shift, shift):
-    services.sign_up(starting_shift.id, place.patroller, utcnow())
-    services.sign_up(shift.id, place.patroller, utcnow())
+    services.sign_up(place.patroller, starting_shift.id, utcnow())
+    services.sign_up(place.patroller, shift.id, utcnow())
     auth.login(place.patroller)
     too_early = web.post(f"/alleys/shifts/{shift.id}/checkin")
     assert too_early.status_code == 409 and "30 分钟" in too_early.get_data(as_text=True)
@@ -126,7 +127,7 @@ def test_without_csrf_nothing_happens(web, auth, place, shift):
 
 
 def test_shifts_page_and_my_shifts_and_calendar(web, auth, place, shift):
-    services.sign_up(shift.id, place.patroller, utcnow())
+    services.sign_up(place.patroller, shift.id, utcnow())
     auth.login(place.patroller)
     assert f'id="shift-{shift.id}"' in web.get("/alleys/shifts").get_data(as_text=True)
     me = web.get("/alleys/me").get_data(as_text=True)
@@ -176,6 +177,32 @@ def test_the_secretary_saves_a_rule_and_shifts_appear(web, auth, place):
     bad = web.post(f"/alleys/{place.alley.id}/rules/new", {"weekdays": [], "starts": "08:00", "ends": "07:00",
                                                             "volunteers": "2"})
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize("people", ["0", ""])
+def test_a_rule_without_people_is_422_with_the_message_when_new_and_when_changed(web, auth, place, people):
+    rule = weekday_rule(place)
+    auth.login(place.staff)
+    form = {"weekdays": ["0", "2"], "starts": "07:00", "ends": "08:00", "skip_holidays": "y", "active": "y",
+            "volunteers": people, "need_city": people, "need_market": people, "need_sanitation": people}
+    for url in (f"/alleys/{place.alley.id}/rules/new", f"/alleys/{place.alley.id}/rules/{rule.id}"):
+        response = web.post(url, form)
+        assert response.status_code == 422, url
+        assert "每班巡查至少需要 1 人。" in response.get_data(as_text=True), url
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(PatrolRule.id))) == 1
+    assert db.session.get(PatrolRule, rule.id).needs == {"volunteer": 2, "城管": 1}
+
+
+def test_the_secretary_cannot_assign_someone_outside_the_branch(web, auth, place, shift):
+    outsider = make_user(place.community, "patroller", name="郑金水")  # patrols, but not in this branch
+    auth.login(place.secretary)
+    page = web.get(f"/alleys/shifts/{shift.id}/assign").get_data(as_text=True)
+    assert "何春生" in page and "郑金水" not in page
+    response = web.post(f"/alleys/shifts/{shift.id}/assign", {"user": str(outsider.id)})
+    assert response.status_code == 422
+    assert "请选择本巷党支部中参加巡查的成员。" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(PatrolSignup.id))) == 0
 
 
 def report(web, place, **overrides):
@@ -229,8 +256,8 @@ def test_refusals_on_the_case_page(web, auth, place):
 def test_reopen_needs_a_reason(web, auth, place):
     finding = services.report_finding(place.patroller, place.alley.id, "obstruction", "电动车挡路", "小学后门",
                                       [photo()], "a" * 32, utcnow())
-    services.accept(finding.id, place.officer, utcnow())
-    services.resolve(finding.id, place.officer, "已挪走", photo(), utcnow())
+    services.accept(place.officer, finding.id, utcnow())
+    services.resolve(place.officer, finding.id, "已挪走", photo(), utcnow())
     auth.login(place.patroller)
     assert web.post(f"/alleys/findings/{finding.id}/reopen", {"reopen-note": ""}).status_code == 422
     assert web.post(f"/alleys/findings/{finding.id}/reopen", {"reopen-note": "又停回来了"}).status_code == 303
@@ -315,7 +342,7 @@ def test_staff_manage_alleys_branches_members_and_holidays(web, auth, place):
                      {"user": str(newcomer.id), "kind": "officer", "department": "环卫"})
     assert added.status_code == 303
     db.session.expire_all()
-    assert services.slot_kind(db.session.get(type(newcomer), newcomer.id)) == "环卫"
+    assert slot_kind(db.session.get(type(newcomer), newcomer.id)) == "环卫"
     holiday = web.post("/alleys/manage/holidays", {"day": "2026-12-25", "name": "测试"})
     assert holiday.status_code == 303
     auth.logout()
