@@ -14,8 +14,8 @@ from ..extensions import db
 from ..uploads import store_image
 from . import services
 from .models import (
-    FINDING_STATES, Alley, AlleyBranch, CategoryRoute, Finding, FindingPhoto, FindingState, MemberKind, PatrolRule,
-    PatrolShift, finding_event,
+    FINDING_STATES, VOLUNTEER, Alley, AlleyBranch, CategoryRoute, Finding, FindingPhoto, FindingState, MemberKind,
+    PatrolRule, PatrolShift, finding_event,
 )
 from .policy import slot_kind
 
@@ -70,12 +70,12 @@ def build_alleys(ctx: demo.DemoContext) -> None:
 
     datie = alleys["打铁巷"]
     if not db.session.scalar(sa.select(PatrolRule.id).where(PatrolRule.alley_id == datie.id)):
-        services.save_rule(secretary, datie.id, "01234", time(7, 0), time(8, 0), {"volunteer": 2, "城管": 1},
+        services.save_rule(secretary, datie.id, "01234", time(7, 0), time(8, 0), {VOLUNTEER: 2, "城管": 1},
                            now=now)
-        services.save_rule(secretary, datie.id, "5", time(9, 0), time(10, 30), {"volunteer": 2}, now=now)
+        services.save_rule(secretary, datie.id, "5", time(9, 0), time(10, 30), {VOLUNTEER: 2}, now=now)
     shengping = alleys["升平路小巷"]
     if not db.session.scalar(sa.select(PatrolRule.id).where(PatrolRule.alley_id == shengping.id)):
-        services.save_rule(secretary, shengping.id, "6", time(8, 0), time(9, 0), {"volunteer": 1, "市场监管": 1},
+        services.save_rule(secretary, shengping.id, "6", time(8, 0), time(9, 0), {VOLUNTEER: 1, "市场监管": 1},
                            now=now)
     _sign_up_some(datie, [secretary, patroller, officer], now)
     _cases(community.id, datie, shengping, patroller, officer, secretary, now)
