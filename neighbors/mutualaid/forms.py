@@ -105,6 +105,21 @@ class ProfileForm(FlaskForm):
     intro = TextAreaField(_l("A short introduction"), render_kw={"maxlength": 300, "rows": 3,
                                                                  "placeholder": "退休电工，住镇海路，周末有空。"})
 
+    def windows(self) -> list[tuple[int, time, time]]:
+        """The ticked parts of the week ("5-am") as (weekday, from, until); unknown values are left out."""
+        windows = []
+        for value in self.availability.data or []:
+            day, _sep, part = value.partition("-")
+            if day.isdecimal() and part in DAY_PARTS:
+                windows.append((int(day), DAY_PARTS[part][0], DAY_PARTS[part][1]))
+        return windows
+
+    def show_windows(self, slots) -> None:
+        """Tick the parts of the week a profile's free times cover."""
+        self.availability.data = [f"{slot.weekday}-{part}" for slot in slots
+                                  for part, (starts, ends, _label) in DAY_PARTS.items()
+                                  if slot.starts == starts and slot.ends == ends]
+
 
 class OfferForm(FlaskForm):
     skill = SelectField(_l("Kind of help"), coerce=str, validate_choice=False)
@@ -133,6 +148,28 @@ class SettingsForm(FlaskForm):
                               render_kw={"inputmode": "text", "autocomplete": "off"})
     ceiling_hours = StringField(_l("Highest balance (hours); the rest goes to the pool"), render_kw=_numeric())
     pool_paid_age = StringField(_l("From this age the pool pays for help"), render_kw=_numeric())
+
+    NUMBERS = ("starting_grant_hours", "floor_hours", "ceiling_hours", "pool_paid_age")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name in self.NUMBERS:
+            try:
+                int((self[name].data or "").strip())
+            except ValueError:
+                self[name].errors = [*self[name].errors, _l("Enter a whole number.")]
+                valid = False
+        return valid
+
+    def numbers(self) -> dict[str, int]:
+        return {name: int(self[name].data.strip()) for name in self.NUMBERS}
+
+    def show(self, rules) -> None:
+        """The community's current rules, in hours."""
+        self.starting_grant_hours.data = str(rules.starting_grant_minutes // 60)
+        self.floor_hours.data = str(rules.floor_minutes // 60)
+        self.ceiling_hours.data = str(rules.ceiling_minutes // 60)
+        self.pool_paid_age.data = str(rules.pool_paid_age)
 
 
 class SkillForm(FlaskForm):

@@ -12,6 +12,8 @@ from ..clock import utcnow
 from ..database import UTCDateTime
 from ..extensions import db
 from ..models import User
+from ..states import StateMachine, Transition
+from .policy import policy
 
 DEFAULT_SKILLS = ["水电维修", "家电维修", "理发", "陪诊", "代购", "手机电脑", "陪伴聊天", "搬运重物"]
 
@@ -117,21 +119,6 @@ class Status(enum.StrEnum):
 
 ACTIVE = (Status.OPEN, Status.ACCEPTED, Status.DONE, Status.DISPUTED)
 
-# action -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
-    "accept": (frozenset({Status.OPEN}), Status.ACCEPTED),
-    "decline": (frozenset({Status.ACCEPTED}), Status.OPEN),  # the volunteer gives it back; on their record
-    "no_show": (frozenset({Status.ACCEPTED}), Status.OPEN),  # the volunteer never came; on their record
-    "done": (frozenset({Status.ACCEPTED}), Status.DONE),
-    "confirm": (frozenset({Status.DONE}), Status.CONFIRMED),
-    "auto_confirm": (frozenset({Status.DONE}), Status.CONFIRMED),
-    "dispute": (frozenset({Status.DONE}), Status.DISPUTED),
-    "resolve_confirm": (frozenset({Status.DISPUTED}), Status.CONFIRMED),
-    "resolve_change": (frozenset({Status.DISPUTED}), Status.CONFIRMED),
-    "resolve_void": (frozenset({Status.DISPUTED}), Status.VOIDED),
-    "cancel": (frozenset({Status.OPEN, Status.ACCEPTED}), Status.CANCELLED),
-}
-
 STATUS_CHECK = "status IN ('open','accepted','done','disputed','confirmed','cancelled','voided')"
 
 
@@ -194,18 +181,24 @@ class HelpRequest(db.Model):
 
     def allows(self, action: str) -> bool:
         """The state machine alone: may `action` start from the current status?"""
-        sources, _target = TRANSITIONS[action]
-        return self.status in sources
+        return REQUEST_STATES.allows(self, action)
 
     def can(self, action: str, user: User | None) -> bool:
-        """The state machine and who is asking: what the buttons on a page ask."""
-        from .services import permitted
-
-        return permitted(self, action, user)
+        """The state machine and who is asking (the policy): what the buttons on a page ask."""
+        return policy.may(user, action, self)
 
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+    @property
+    def is_taken(self) -> bool:
+        """A volunteer is on it: they and the requester's side see each other's phone."""
+        return self.status in (Status.ACCEPTED, Status.DONE, Status.DISPUTED)
 
 
 class RequestWindow(db.Model):
@@ -246,6 +239,32 @@ class RequestEvent(db.Model):
     volunteer: Mapped[User | None] = relationship(foreign_keys=[volunteer_id])
 
 
+def _request_event(request: HelpRequest, step: Transition, actor: User | None, now: datetime, *, before: str,
+                   minutes: int | None = None, note: str = "", volunteer_id: int | None = None) -> RequestEvent:
+    """The timeline row of one move; `volunteer_id` names whose record it counts on (the one giving it back)."""
+    return RequestEvent(
+        community_id=request.community_id, request_id=request.id, actor_id=actor.id if actor else None,
+        volunteer_id=volunteer_id or request.volunteer_id, action=step.action, from_status=before,
+        to_status=step.target, minutes=minutes, note=(note or "")[:500], created_at=now,
+    )
+
+
+REQUEST_STATES = StateMachine(
+    Transition("accept", {Status.OPEN}, Status.ACCEPTED),
+    Transition("decline", {Status.ACCEPTED}, Status.OPEN),  # the volunteer gives it back; on their record
+    Transition("no_show", {Status.ACCEPTED}, Status.OPEN),  # the volunteer never came; on their record
+    Transition("done", {Status.ACCEPTED}, Status.DONE),
+    Transition("confirm", {Status.DONE}, Status.CONFIRMED),
+    Transition("auto_confirm", {Status.DONE}, Status.CONFIRMED),
+    Transition("dispute", {Status.DONE}, Status.DISPUTED),
+    Transition("resolve_confirm", {Status.DISPUTED}, Status.CONFIRMED),
+    Transition("resolve_change", {Status.DISPUTED}, Status.CONFIRMED),
+    Transition("resolve_void", {Status.DISPUTED}, Status.VOIDED),
+    Transition("cancel", {Status.OPEN, Status.ACCEPTED}, Status.CANCELLED),
+    history=_request_event,
+)
+
+
 class Offer(db.Model):
     """A standing offer of help by a volunteer (周六上午义务理发)."""
 
@@ -269,8 +288,6 @@ class Offer(db.Model):
     def hidden(self) -> bool:
         return self.hidden_at is not None
 
-
-# --- the ledger -------------------------------------------------------------------------
 
 class CreditAccount(db.Model):
     """A member's time credits, or the community pool (user_id NULL). Balance is a checked cache."""

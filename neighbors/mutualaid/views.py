@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,16 +10,18 @@ from flask_login import current_user
 from .. import accounts, appeals, uploads
 from ..clock import to_local, utcnow
 from ..errors import DomainError
-from ..extensions import db, htmx
-from ..forms import EmptyForm, acting_for_choices, show_error
+from ..extensions import db
+from ..forms import EmptyForm, acting_for_choices
 from ..models import Role, User
 from ..security import login_required, require_community, role_required
+from ..web import is_fragment_request, refuse, render, see_other, submit, with_trigger
 from . import services
 from .forms import (
     DAY_PARTS, WEEKDAY_NAMES, ConfirmForm, DisputeForm, DoneForm, GiftForm, GrantForm, InviteForm, OfferForm,
     ProfileForm, ReasonForm, RequestForm, ResolveForm, SettingsForm, SkillForm, window_rows,
 )
 from .models import Status
+from .policy import policy
 
 bp = Blueprint("mutualaid", __name__, url_prefix="/aid")
 
@@ -68,16 +70,24 @@ def labels():
             "status_tag": lambda s: STATUS_TAGS.get(str(s), ""),
             "action_label": lambda a: str(ACTION_LABELS.get(a, a)),
             "kind_label": lambda k: str(KIND_LABELS.get(k, k)),
-            "weekday_name": lambda d: str(WEEKDAY_NAMES[d])}
+            "weekday_name": lambda d: str(WEEKDAY_NAMES[d]),
+            "may": policy.for_templates(current_user)}
 
 
-def _targeted() -> bool:
-    return bool(htmx) and not htmx.boosted
-
-
-def _staff_required():
-    if not current_user.is_staff_of(current_user.community_id):
+def _staff_required() -> None:
+    if not policy.may(current_user, "manage"):
         abort(403)
+
+
+def _button(form, action, success: str, url: str):
+    """A button whose answer is the same page again (303), its outcome flashed there."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except DomainError as error:
+            return refuse(error, redirect_to=url)
+        flash(success, "success")
+    return redirect(url, 303)
 
 
 # --- the board ---------------------------------------------------------------------------
@@ -87,17 +97,17 @@ def _staff_required():
 def board():
     now = utcnow()
     is_volunteer = current_user.has_role(Role.VOLUNTEER)
-    staff = current_user.is_staff_of(current_user.community_id)
     skill_ids = services.skill_ids_of(current_user.community_id, current_user.id)
     my_skills = skill_ids or set()
-    open_requests = services.board(current_user, now, skill_ids=my_skills) if (is_volunteer or staff) else []
+    open_requests = services.board(current_user, now, skill_ids=my_skills) if policy.may(current_user, "see_board") \
+        else []
     people = accounts.people_i_can_act_for(current_user)
     held = services.balances(current_user.community_id, [current_user.id])[current_user.id]
     return render_template(
         "mutualaid/board.html", open_requests=open_requests, my_requests=services.requests_for(current_user, people),
         my_work=services.work_of(current_user) if is_volunteer else [], offers=services.offers(current_user.community_id),
         profile=skill_ids is not None, my_skills=my_skills, is_volunteer=is_volunteer,
-        staff=staff, balance=held.minutes, cared=[p for p in people if p.id != current_user.id],
+        balance=held.minutes, cared=[p for p in people if p.id != current_user.id],
     )
 
 
@@ -129,51 +139,51 @@ def _photo(form: RequestForm):
     return data if data and getattr(data, "filename", "") else None
 
 
+def _number(value: str | None) -> int | None:
+    return int(value) if (value or "").isdecimal() else None
+
+
+def _offer_asked_for():
+    """The offer named in `?offer=`, which must still be on the board."""
+    offer_id = request.values.get("offer", "")
+    if not offer_id.isdecimal():
+        return None
+    offer = services.get_offer(current_user.community_id, int(offer_id))
+    if offer is None or offer.hidden or not offer.active:
+        abort(404)
+    return offer
+
+
+def _fill_new_request(form: RequestForm, offer) -> None:
+    people = {str(p.id): p for p in _people_to_act_for()}
+    person = people.get(request.args.get("for_user", ""), current_user)
+    form.for_user.data = str(person.id)
+    form.address.data = person.address
+    if offer is not None:
+        form.skill.data, form.title.data = str(offer.skill_id), offer.title
+        form.description.data = offer.description
+        form.invited.data, form.offer.data = str(offer.volunteer_id), str(offer.id)
+
+
+def _asked(created):
+    flash(_("Your request is on the board. We will tell you when a volunteer accepts."), "success")
+    return see_other(".request_page", request_id=created.id)
+
+
 @bp.route("/requests/new", methods=["GET", "POST"])
 @login_required
 def new_request():
     form = _request_form(RequestForm())
-    offer = None
-    offer_id = request.values.get("offer", "")
-    if offer_id.isdecimal():
-        offer = services.get_offer(current_user.community_id, int(offer_id))
-        if offer is None or offer.hidden or not offer.active:
-            abort(404)
-    status = 200
+    offer = _offer_asked_for()
+    context = {"offer": offer, "editing": None, "window_rows": window_rows(form)}
     if request.method == "GET":
-        people = {str(p.id): p for p in _people_to_act_for()}
-        person = people.get(request.args.get("for_user", ""), current_user)
-        form.for_user.data = str(person.id)
-        form.address.data = person.address
-        if offer is not None:
-            form.skill.data, form.title.data = str(offer.skill_id), offer.title
-            form.description.data = offer.description
-            form.invited.data, form.offer.data = str(offer.volunteer_id), str(offer.id)
-    elif form.validate_on_submit():
-        try:
-            created = services.create_request(
-                current_user, form.for_user.data, _details(form), utcnow(), photo=_photo(form),
-                invited_id=int(form.invited.data) if (form.invited.data or "").isdecimal() else None,
-                offer_id=int(form.offer.data) if (form.offer.data or "").isdecimal() else None,
-                submission_key=form.clean_submission_key(),
-            )
-        except DomainError as error:
-            show_error(form, error)
-            status = error.status
-        else:
-            flash(_("Your request is on the board. We will tell you when a volunteer accepts."), "success")
-            return redirect(url_for(".request_page", request_id=created.id), 303)
-    else:
-        status = 422
-    return render_template("mutualaid/request_form.html", form=form, offer=offer, editing=None,
-                           window_rows=window_rows(form)), status
-
-
-def _refuse(error: DomainError) -> None:
-    """A record out of one's reach is a 404 or 403, never a flash on a success-looking redirect."""
-    if error.status in (403, 404):
-        abort(error.status)
-    flash(error.message, "error")
+        _fill_new_request(form, offer)
+        return render_template("mutualaid/request_form.html", form=form, **context)
+    return submit(form, lambda: services.create_request(
+        current_user, form.for_user.data, _details(form), utcnow(), photo=_photo(form),
+        invited_id=_number(form.invited.data), offer_id=_number(form.offer.data),
+        submission_key=form.clean_submission_key()),
+        done=_asked, template="mutualaid/request_form.html", context=context)
 
 
 def _load(request_id: int):
@@ -181,39 +191,40 @@ def _load(request_id: int):
     if help_request is None:
         abort(404)
     require_community(help_request.community_id)
-    if not services.permitted(help_request, "view", current_user):
+    if not help_request.can("view", current_user):
         abort(404)
     return help_request
 
 
-def _panel_context(help_request, **forms) -> dict:
-    now = utcnow()
-    defaults = {"done": DoneForm(formdata=None), "confirm": ConfirmForm(formdata=None),
-                "dispute": DisputeForm(formdata=None), "resolve": ResolveForm(formdata=None),
-                "decline": ReasonForm(formdata=None), "cancel": ReasonForm(formdata=None),
-                "hide": ReasonForm(formdata=None), "button": EmptyForm(formdata=None),
-                "invite": InviteForm(formdata=None)}
-    defaults.update(forms)
-    for name, form in defaults.items():
+def _forms(**given) -> dict:
+    forms = {"done": DoneForm(formdata=None), "confirm": ConfirmForm(formdata=None),
+             "dispute": DisputeForm(formdata=None), "resolve": ResolveForm(formdata=None),
+             "decline": ReasonForm(formdata=None), "cancel": ReasonForm(formdata=None),
+             "hide": ReasonForm(formdata=None), "button": EmptyForm(formdata=None),
+             "invite": InviteForm(formdata=None), **given}
+    for name, form in forms.items():
         for form_field in form:
             form_field.id = f"{name}-{form_field.name}"  # one page holds several forms with a `reason`
-    show_suggestions = help_request.can("invite", current_user)
+    return forms
+
+
+def _panel_context(help_request, **forms) -> dict:
+    now = utcnow()
     payer_is_pool = services.pays_from_pool(help_request.requester, services.rules(help_request.community_id), now)
-    can_appeal = help_request.hidden and current_user.id in (help_request.requester_id, help_request.created_by_id)
-    return {"r": help_request, "forms": defaults, "payer_is_pool": payer_is_pool, "can_appeal": can_appeal,
+    can_appeal = help_request.can("appeal", current_user)
+    return {"r": help_request, "forms": _forms(**forms), "payer_is_pool": payer_is_pool, "can_appeal": can_appeal,
+            "fragment": is_fragment_request(),
             "appeal": appeals.latest_appeal(help_request.community_id, "mutualaid.request", help_request.id)
             if can_appeal else None,
-            "suggestions": services.suggestions(help_request, now) if show_suggestions else [],
+            "suggestions": services.suggestions(help_request, now) if help_request.can("invite", current_user)
+            else [],
             "trust": services.trust_record(help_request.community_id, help_request.volunteer_id)
-            if help_request.volunteer_id else None,
-            "staff": current_user.is_staff_of(help_request.community_id)}
+            if help_request.volunteer_id else None}
 
 
 def _render_request(help_request, status: int = 200, **forms):
-    context = _panel_context(help_request, **forms)
-    if _targeted():
-        return render_template("mutualaid/_request_panel.html", partial=True, **context), status
-    return render_template("mutualaid/request.html", **context), status
+    return render("mutualaid/request.html", partial="mutualaid/_request_panel.html", status=status,
+                  **_panel_context(help_request, **forms))
 
 
 @bp.get("/requests/<int:request_id>")
@@ -231,58 +242,52 @@ def request_photo(request_id: int):
     return uploads.send_image(help_request.photo_key)
 
 
+def _fill_edit(form: RequestForm, help_request) -> None:
+    form.skill.data = str(help_request.skill_id)
+    form.when.data = "asap" if help_request.asap else "window"
+    for (day, starts, ends), window in zip(window_rows(form), help_request.windows):
+        start, end = to_local(window.starts), to_local(window.ends)
+        day.data, starts.data, ends.data = start.date(), start.time(), end.time()
+
+
+def _saved(help_request):
+    flash(_("Your changes are saved."), "success")
+    return see_other(".request_page", request_id=help_request.id)
+
+
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_request(request_id: int):
     help_request = _load(request_id)
-    if not accounts.can_act_for(current_user, help_request.requester):
+    if not help_request.can("speak_for", current_user):
         abort(403)
-    if not help_request.can("edit", current_user):
-        if request.method == "GET":
-            flash(_("This request can no longer be changed because a volunteer has taken it."), "warning")
-            return redirect(url_for(".request_page", request_id=request_id), 303)
+    if request.method == "GET" and not help_request.can("edit", current_user):
+        flash(_("This request can no longer be changed because a volunteer has taken it."), "warning")
+        return see_other(".request_page", request_id=request_id)
     form = _request_form(RequestForm(obj=help_request if request.method == "GET" else None))
-    status = 200
+    context = {"offer": None, "editing": help_request, "window_rows": window_rows(form)}
     if request.method == "GET":
-        form.skill.data = str(help_request.skill_id)
-        form.when.data = "asap" if help_request.asap else "window"
-        for (day, starts, ends), window in zip(window_rows(form), help_request.windows):
-            start, end = to_local(window.starts), to_local(window.ends)
-            day.data, starts.data, ends.data = start.date(), start.time(), end.time()
-    elif form.validate_on_submit():
-        try:
-            services.edit_request(current_user, request_id, _details(form), utcnow(), photo=_photo(form),
-                                  remove_photo=form.remove_photo.data)
-        except DomainError as error:
-            show_error(form, error)
-            status = error.status
-        else:
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for(".request_page", request_id=request_id), 303)
-    else:
-        status = 422
-    return render_template("mutualaid/request_form.html", form=form, offer=None, editing=help_request,
-                           window_rows=window_rows(form)), status
+        _fill_edit(form, help_request)
+        return render_template("mutualaid/request_form.html", form=form, **context)
+    return submit(form, lambda: services.edit_request(current_user, request_id, _details(form), utcnow(),
+                                                      photo=_photo(form), remove_photo=form.remove_photo.data),
+                  done=_saved, template="mutualaid/request_form.html", context=context)
 
 
 def _act(request_id: int, form_name: str, form, call, success: str, trigger: str | None = None):
     """The shape of every button on a request: validate, one service call, then 303 or the fragment."""
-    help_request = _load(request_id)
-    if not form.validate_on_submit():
-        return _render_request(help_request, 422, **{form_name: form})
-    try:
-        call(form)
-    except DomainError as error:
-        show_error(form, error)
-        db.session.expire_all()
-        return _render_request(services.request_for_page(request_id), error.status, **{form_name: form})
-    flash(success, "success")
-    if _targeted():
-        response = make_response(_render_request(services.request_for_page(request_id))[0])
-        if trigger:
-            response.headers["HX-Trigger"] = trigger
-        return response
-    return redirect(url_for(".request_page", request_id=request_id), 303)
+    _load(request_id)
+
+    def done(_result):
+        flash(success, "success")
+        if not is_fragment_request():
+            return see_other(".request_page", request_id=request_id)
+        answer = _render_request(services.request_for_page(request_id))
+        return with_trigger(answer, trigger) if trigger else answer
+
+    return submit(form, lambda: call(form), done=done, template="mutualaid/request.html",
+                  partial="mutualaid/_request_panel.html", form_name="submitted",
+                  context=lambda: _panel_context(services.request_for_page(request_id), **{form_name: form}))
 
 
 @bp.post("/requests/<int:request_id>/accept")
@@ -297,7 +302,7 @@ def accept(request_id: int):
 @login_required
 def decline(request_id: int):
     return _act(request_id, "decline", ReasonForm(),
-                lambda form: services.decline(current_user, request_id, utcnow(), form.reason.data or ""),
+                lambda form: services.decline(current_user, request_id, utcnow(), reason=form.reason.data or ""),
                 _("You gave the request back. It is open for other volunteers."))
 
 
@@ -355,7 +360,8 @@ def resolve(request_id: int):
 @login_required
 def cancel(request_id: int):
     return _act(request_id, "cancel", ReasonForm(),
-                lambda form: services.cancel_request(current_user, request_id, utcnow(), form.reason.data or ""),
+                lambda form: services.cancel_request(current_user, request_id, utcnow(),
+                                                     reason=form.reason.data or ""),
                 _("The request is cancelled."))
 
 
@@ -385,37 +391,26 @@ def _profile_form(form: ProfileForm) -> ProfileForm:
     return form
 
 
+def _profile_saved(_profile):
+    flash(_("Your volunteer profile is saved."), "success")
+    return see_other(".volunteer_page", user_id=current_user.id)
+
+
 @bp.route("/volunteer", methods=["GET", "POST"])
 @login_required
 def volunteer_profile():
     form = _profile_form(ProfileForm())
     profile = services.profile_of(current_user.community_id, current_user.id)
-    status = 200
-    if request.method == "GET" and profile is not None:
-        form.skills.data = [str(s.id) for s in profile.skills]
-        form.intro.data = profile.intro
-        form.availability.data = [f"{slot.weekday}-{part}" for slot in profile.availability
-                                  for part, (starts, ends, _label) in DAY_PARTS.items()
-                                  if slot.starts == starts and slot.ends == ends]
-    elif request.method == "POST":
-        if form.validate_on_submit():
-            windows = []
-            for value in form.availability.data or []:
-                day, _sep, part = value.partition("-")
-                if day.isdecimal() and part in DAY_PARTS:
-                    windows.append((int(day), DAY_PARTS[part][0], DAY_PARTS[part][1]))
-            try:
-                services.save_profile(current_user, skill_ids=form.skills.data or [], windows=windows,
-                                      intro=form.intro.data or "", now=utcnow())
-            except DomainError as error:
-                show_error(form, error)
-                status = error.status
-            else:
-                flash(_("Your volunteer profile is saved."), "success")
-                return redirect(url_for(".volunteer_page", user_id=current_user.id), 303)
-        else:
-            status = 422
-    return render_template("mutualaid/volunteer_form.html", form=form, profile=profile), status
+    if request.method == "GET":
+        if profile is not None:
+            form.skills.data = [str(s.id) for s in profile.skills]
+            form.intro.data = profile.intro
+            form.show_windows(profile.availability)
+        return render_template("mutualaid/volunteer_form.html", form=form, profile=profile)
+    return submit(form, lambda: services.save_profile(current_user, skill_ids=form.skills.data or [],
+                                                      windows=form.windows(), intro=form.intro.data or "",
+                                                      now=utcnow()),
+                  done=_profile_saved, template="mutualaid/volunteer_form.html", context={"profile": profile})
 
 
 @bp.get("/volunteers/<int:user_id>")
@@ -429,11 +424,17 @@ def volunteer_page(user_id: int):
     if profile is None and not person.has_role(Role.VOLUNTEER):
         abort(404)
     offers = [o for o in services.offers(person.community_id) if o.volunteer_id == person.id]
-    hidden_offers = services.hidden_offers_of(person.community_id, person.id) if person.id == current_user.id else []
+    hidden_offers = services.hidden_offers_of(person.community_id, person.id) \
+        if policy.may(current_user, "change_profile", person) else []
     return render_template("mutualaid/volunteer.html", person=person, profile=profile, offers=offers,
                            hidden_offers=[(offer, appeals.latest_appeal(offer.community_id, "mutualaid.offer", offer.id))
                                           for offer in hidden_offers],
                            trust=services.trust_record(person.community_id, person.id))
+
+
+def _offered(_offer):
+    flash(_("Your offer is on the board."), "success")
+    return redirect(url_for(".board", _anchor="offers"), 303)
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])
@@ -442,41 +443,24 @@ def new_offer():
     form = OfferForm()
     form.skill.choices = [("", _("Choose…"))] + [(services.skill_key(s), s.name) for s in
                                                  services.skills_to_show(current_user.community_id)]
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.create_offer(current_user, form.skill.data, form.title.data or "",
-                                      form.description.data or "", utcnow())
-            except DomainError as error:
-                show_error(form, error)
-                status = error.status
-            else:
-                flash(_("Your offer is on the board."), "success")
-                return redirect(url_for(".board") + "#offers", 303)
-        else:
-            status = 422
-    return render_template("mutualaid/offer_form.html", form=form), status
+    if request.method == "GET":
+        return render_template("mutualaid/offer_form.html", form=form)
+    return submit(form, lambda: services.create_offer(current_user, form.skill.data, form.title.data or "",
+                                                      form.description.data or "", utcnow()),
+                  done=_offered, template="mutualaid/offer_form.html")
 
 
 @bp.get("/offers")
 @login_required
 def offer_list():
-    return redirect(url_for(".board") + "#offers", 303)
+    return redirect(url_for(".board", _anchor="offers"), 303)
 
 
 @bp.post("/offers/<int:offer_id>/close")
 @login_required
 def close_offer(offer_id: int):
-    form = EmptyForm()
-    if form.validate_on_submit():
-        try:
-            services.close_offer(current_user, offer_id, utcnow())
-        except DomainError as error:
-            _refuse(error)
-        else:
-            flash(_("The offer is closed."), "success")
-    return redirect(url_for(".board") + "#offers", 303)
+    return _button(EmptyForm(), lambda: services.close_offer(current_user, offer_id, utcnow()),
+                   _("The offer is closed."), url_for(".board", _anchor="offers"))
 
 
 # --- credits ---------------------------------------------------------------------------
@@ -491,45 +475,39 @@ def _gift_form(form: GiftForm) -> GiftForm:
     return form
 
 
-def _credits_page(form: GiftForm, status: int = 200):
+def _credits_context() -> dict:
     community_id = current_user.community_id
     cared = [p for p in accounts.people_i_can_act_for(current_user) if p.id != current_user.id]
-    staff = current_user.is_staff_of(community_id)
+    staff = policy.may(current_user, "manage")
     held = services.balances(community_id, [current_user.id, *(p.id for p in cared)])
-    return render_template(
-        "mutualaid/credits.html", form=form,
-        balance=held[current_user.id].minutes, pending_grant=held[current_user.id].pending_grant,
-        entries=services.statement(community_id, current_user.id),
-        cared=[(p, held[p.id], services.statement(community_id, p.id, 5)) for p in cared],
-        rules=services.rules(community_id), staff=staff,
-        totals=services.ledger_totals(community_id) if staff else None,
-    ), status
+    return {"balance": held[current_user.id].minutes, "pending_grant": held[current_user.id].pending_grant,
+            "entries": services.statement(community_id, current_user.id),
+            "cared": [(p, held[p.id], services.statement(community_id, p.id, 5)) for p in cared],
+            "rules": services.rules(community_id), "totals": services.ledger_totals(community_id) if staff else None}
 
 
 @bp.get("/credits")
 @login_required
 def credits():
-    if _targeted() and request.args.get("part") == "balance":
+    if is_fragment_request() and request.args.get("part") == "balance":
         held = services.balances(current_user.community_id, [current_user.id])[current_user.id]
         return render_template("mutualaid/_balance.html", balance=held.minutes, pending_grant=held.pending_grant)
-    return _credits_page(_gift_form(GiftForm()))
+    return render_template("mutualaid/credits.html", form=_gift_form(GiftForm()), **_credits_context())
+
+
+def _given(_transaction):
+    flash(_("Thank you! The hours have been given."), "success")
+    return see_other(".credits")
 
 
 @bp.post("/credits/gift")
 @login_required
 def give():
     form = _gift_form(GiftForm())
-    if not form.validate_on_submit():
-        return _credits_page(form, 422)
-    try:
-        services.give_hours(current_user, form.for_user.data, form.to.data, form.minutes.data, utcnow(),
-                            phone=form.phone.data or "", note=form.note.data or "",
-                            submission_key=form.clean_submission_key())
-    except DomainError as error:
-        show_error(form, error)
-        return _credits_page(_gift_form(form), error.status)
-    flash(_("Thank you! The hours have been given."), "success")
-    return redirect(url_for(".credits"), 303)
+    return submit(form, lambda: services.give_hours(current_user, form.for_user.data, form.to.data, form.minutes.data,
+                                                    utcnow(), phone=form.phone.data or "", note=form.note.data or "",
+                                                    submission_key=form.clean_submission_key()),
+                  done=_given, template="mutualaid/credits.html", context=_credits_context)
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -552,14 +530,8 @@ def manage():
 @role_required(Role.STAFF)
 def hide_offer(offer_id: int):
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.hide_offer(current_user, offer_id, form.reason.data or "", utcnow())
-        except DomainError as error:
-            _refuse(error)
-            return redirect(url_for(".manage"), 303)
-        flash(_("The offer is hidden and the volunteer has been told why."), "success")
-    return redirect(url_for(".manage"), 303)
+    return _button(form, lambda: services.hide_offer(current_user, offer_id, form.reason.data or "", utcnow()),
+                   _("The offer is hidden and the volunteer has been told why."), url_for(".manage"))
 
 
 @bp.get("/manage/volunteers")
@@ -576,23 +548,20 @@ def manage_volunteers():
 @bp.post("/manage/volunteers/<int:user_id>/verify")
 @role_required(Role.STAFF)
 def verify_volunteer(user_id: int):
-    form = EmptyForm()
-    if form.validate_on_submit():
-        verified = request.form.get("verified") == "1"
-        try:
-            services.set_verified(current_user, user_id, verified, utcnow())
-        except DomainError as error:
-            _refuse(error)
-        else:
-            flash(_("Verified.") if verified else _("Verification withdrawn."), "success")
-    return redirect(url_for(".manage_volunteers"), 303)
+    verified = request.form.get("verified") == "1"
+    return _button(EmptyForm(), lambda: services.set_verified(current_user, user_id, verified, utcnow()),
+                   _("Verified.") if verified else _("Verification withdrawn."), url_for(".manage_volunteers"))
 
 
-def _settings_page(form: SettingsForm, skill_form: SkillForm, status: int = 200):
-    community_id = current_user.community_id
-    return render_template("mutualaid/manage_settings.html", form=form, skill_form=skill_form,
-                           skills=services.skills_to_show(community_id, include_retired=True),
-                           button=EmptyForm(formdata=None)), status
+def _settings_context(**forms) -> dict:
+    return {"form": SettingsForm(formdata=None), "skill_form": SkillForm(formdata=None),
+            "skills": services.skills_to_show(current_user.community_id, include_retired=True),
+            "button": EmptyForm(formdata=None), **forms}
+
+
+def _settings_saved(_result):
+    flash(_("Settings saved."), "success")
+    return see_other(".manage_settings")
 
 
 @bp.route("/manage/settings", methods=["GET", "POST"])
@@ -601,29 +570,17 @@ def manage_settings():
     _staff_required()
     form = SettingsForm()
     if request.method == "GET":
-        current = services.rules(current_user.community_id)
-        form.starting_grant_hours.data = str(current.starting_grant_minutes // 60)
-        form.floor_hours.data = str(current.floor_minutes // 60)
-        form.ceiling_hours.data = str(current.ceiling_minutes // 60)
-        form.pool_paid_age.data = str(current.pool_paid_age)
-        return _settings_page(form, SkillForm(formdata=None))
-    if not form.validate_on_submit():
-        return _settings_page(form, SkillForm(formdata=None), 422)
-    numbers = {}
-    for name in ("starting_grant_hours", "floor_hours", "ceiling_hours", "pool_paid_age"):
-        try:
-            numbers[name] = int((getattr(form, name).data or "").strip())
-        except ValueError:
-            getattr(form, name).errors = [_("Enter a whole number.")]
-    if len(numbers) < 4:
-        return _settings_page(form, SkillForm(formdata=None), 422)
-    try:
-        services.update_settings(current_user, current_user.community_id, now=utcnow(), **numbers)
-    except DomainError as error:
-        show_error(form, error)
-        return _settings_page(form, SkillForm(formdata=None), error.status)
-    flash(_("Settings saved."), "success")
-    return redirect(url_for(".manage_settings"), 303)
+        form.show(services.rules(current_user.community_id))
+        return render_template("mutualaid/manage_settings.html", **_settings_context(form=form))
+    return submit(form, lambda: services.update_settings(current_user, current_user.community_id, now=utcnow(),
+                                                         **form.numbers()),
+                  done=_settings_saved, template="mutualaid/manage_settings.html",
+                  context=lambda: _settings_context(form=form))
+
+
+def _skill_added(_skill):
+    flash(_("The skill is on the list."), "success")
+    return see_other(".manage_settings")
 
 
 @bp.post("/manage/skills")
@@ -631,49 +588,38 @@ def manage_settings():
 def add_skill():
     _staff_required()
     skill_form = SkillForm()
-    if not skill_form.validate_on_submit():
-        return _settings_page(SettingsForm(formdata=None), skill_form, 422)
-    try:
-        services.add_skill(current_user, current_user.community_id, skill_form.name.data or "", utcnow())
-    except DomainError as error:
-        show_error(skill_form, error)
-        current = services.rules(current_user.community_id)
-        form = SettingsForm(formdata=None, data={
-            "starting_grant_hours": current.starting_grant_minutes // 60, "floor_hours": current.floor_minutes // 60,
-            "ceiling_hours": current.ceiling_minutes // 60, "pool_paid_age": current.pool_paid_age})
-        return _settings_page(form, skill_form, error.status)
-    flash(_("The skill is on the list."), "success")
-    return redirect(url_for(".manage_settings"), 303)
+    settings_form = SettingsForm(formdata=None)
+    settings_form.show(services.rules(current_user.community_id))
+    return submit(skill_form, lambda: services.add_skill(current_user, current_user.community_id,
+                                                         skill_form.name.data or "", utcnow()),
+                  done=_skill_added, template="mutualaid/manage_settings.html", form_name="skill_form",
+                  context=lambda: _settings_context(form=settings_form))
 
 
 @bp.post("/manage/skills/<int:skill_id>/retire")
 @role_required(Role.STAFF)
 def retire_skill(skill_id: int):
-    form = EmptyForm()
-    if form.validate_on_submit():
-        try:
-            services.retire_skill(current_user, skill_id, utcnow())
-        except DomainError as error:
-            _refuse(error)
-        else:
-            flash(_("The skill was taken off the list."), "success")
-    return redirect(url_for(".manage_settings"), 303)
+    return _button(EmptyForm(), lambda: services.retire_skill(current_user, skill_id, utcnow()),
+                   _("The skill was taken off the list."), url_for(".manage_settings"))
 
 
-def _ledger_page(grant_form: GrantForm, status: int = 200):
+def _ledger_context() -> dict:
     community_id = current_user.community_id
-    return render_template("mutualaid/manage_ledger.html", grant_form=grant_form,
-                           totals=services.ledger_totals(community_id),
-                           pool=services.statement(community_id, None, 50), reason_form=ReasonForm(formdata=None),
-                           recent=services.recent_transactions(community_id),
-                           corrected=services.corrected_ids(community_id)), status
+    return {"totals": services.ledger_totals(community_id), "pool": services.statement(community_id, None, 50),
+            "reason_form": ReasonForm(formdata=None), "recent": services.recent_transactions(community_id),
+            "corrected": services.corrected_ids(community_id)}
 
 
 @bp.get("/manage/ledger")
 @role_required(Role.STAFF)
 def manage_ledger():
     _staff_required()
-    return _ledger_page(GrantForm(formdata=None))
+    return render_template("mutualaid/manage_ledger.html", grant_form=GrantForm(formdata=None), **_ledger_context())
+
+
+def _granted(_transaction):
+    flash(_("The hours were granted from the pool."), "success")
+    return see_other(".manage_ledger")
 
 
 @bp.post("/manage/grant")
@@ -681,16 +627,10 @@ def manage_ledger():
 def grant():
     _staff_required()
     form = GrantForm()
-    if not form.validate_on_submit():
-        return _ledger_page(form, 422)
-    try:
-        person = accounts.find_by_phone(form.phone.data or "")
-        services.grant_from_pool(current_user, person.id, form.minutes.data, form.reason.data or "", utcnow())
-    except DomainError as error:
-        show_error(form, error)
-        return _ledger_page(form, error.status)
-    flash(_("The hours were granted from the pool."), "success")
-    return redirect(url_for(".manage_ledger"), 303)
+    return submit(form, lambda: services.grant_by_phone(current_user, form.phone.data or "", form.minutes.data,
+                                                        form.reason.data or "", utcnow()),
+                  done=_granted, template="mutualaid/manage_ledger.html", form_name="grant_form",
+                  context=_ledger_context)
 
 
 @bp.post("/manage/transactions/<int:transaction_id>/correct")
@@ -698,14 +638,8 @@ def grant():
 def correct(transaction_id: int):
     _staff_required()
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.correct(current_user, transaction_id, form.reason.data or "", utcnow())
-        except DomainError as error:
-            _refuse(error)
-        else:
-            flash(_("A correcting transaction was added."), "success")
-    return redirect(url_for(".manage_ledger"), 303)
+    return _button(form, lambda: services.correct(current_user, transaction_id, form.reason.data or "", utcnow()),
+                   _("A correcting transaction was added."), url_for(".manage_ledger"))
 
 
 # --- command line -----------------------------------------------------------------------

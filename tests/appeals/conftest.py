@@ -6,12 +6,11 @@ import pytest
 from neighbors.mutualaid import services as aid
 from tests.factories import make_community, make_user
 
-NOW = datetime(2026, 5, 11, 2, 0, tzinfo=timezone.utc)  # a Monday, 10:00 in Xiamen
-
 
 @pytest.fixture
-def now():
-    return NOW
+def clock_start() -> datetime:
+    """Monday 11 May 2026, 10:00 in Xiamen."""
+    return datetime(2026, 5, 11, 2, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture

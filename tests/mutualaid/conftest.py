@@ -3,24 +3,14 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-import tests.factories as factories
-
 from neighbors.mutualaid import services
 from tests.factories import link_carer, make_community, make_user
 
-NOW = datetime(2026, 5, 11, 2, 0, tzinfo=timezone.utc)  # a Monday, 10:00 in Xiamen
-
 
 @pytest.fixture
-def now():
-    return NOW
-
-
-@pytest.fixture(autouse=True)
-def _quick_passwords(monkeypatch, request):
-    """Service tests never log in: skip the deliberately slow password hashing there."""
-    if request.module.__name__.endswith("test_services"):
-        monkeypatch.setattr(factories.User, "set_password", lambda self, password: None)
+def clock_start() -> datetime:
+    """Monday 11 May 2026, 10:00 in Xiamen: the week the windows of these tests fall in."""
+    return datetime(2026, 5, 11, 2, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture

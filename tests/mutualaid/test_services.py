@@ -4,15 +4,13 @@ from datetime import date, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from neighbors import tick
-from neighbors.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from neighbors.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from neighbors.extensions import db
 from neighbors.models import AuditEntry, Notification
 from neighbors.mutualaid import services
 from neighbors.mutualaid.models import (
-    TRANSITIONS, CreditAccount, CreditTransaction, HelpRequest, LedgerEntry, LedgerIsAppendOnly, Status,
+    REQUEST_STATES, CreditAccount, CreditTransaction, HelpRequest, LedgerEntry, LedgerIsAppendOnly, Status,
 )
-from neighbors.mutualaid.services import Conflict
 from tests.factories import make_user
 from tests.mutualaid.conftest import details
 
@@ -62,7 +60,7 @@ def attempt(action, request_id, resident, volunteer, staff, now):
         "no_show": lambda: services.report_no_show(resident, request_id, now),
         "done": lambda: services.report_done(volunteer, request_id, 90, now),
         "confirm": lambda: services.confirm(resident, request_id, 4, "谢谢", now),
-        "auto_confirm": lambda: services._auto_confirm_one(request_id, now + timedelta(days=4)),
+        "auto_confirm": lambda: services.auto_confirm(request_id, now + timedelta(days=4)),
         "dispute": lambda: services.dispute(resident, request_id, "时间不对", now),
         "resolve_confirm": lambda: services.resolve_dispute(staff, request_id, "confirm", now, note="核实"),
         "resolve_change": lambda: services.resolve_dispute(staff, request_id, "change", now, minutes=30, note="核实"),
@@ -72,13 +70,13 @@ def attempt(action, request_id, resident, volunteer, staff, now):
     return calls[action]()
 
 
-@pytest.mark.parametrize("action", sorted(TRANSITIONS))
+@pytest.mark.parametrize("action", sorted(REQUEST_STATES.transitions))
 @pytest.mark.parametrize("status", list(Status))
 def test_every_transition_is_allowed_exactly_from_its_states(action, status, make_request, resident, volunteer,
                                                              staff, now):
     request = reach(status, make_request, resident, volunteer, staff, now)
     assert request.status == status
-    sources, target = TRANSITIONS[action]
+    sources, target = REQUEST_STATES[action].sources, REQUEST_STATES[action].target
     events_before = len(request.history)
     if status in sources:
         moved = attempt(action, request.id, resident, volunteer, staff, now)
@@ -98,18 +96,23 @@ def test_every_transition_is_allowed_exactly_from_its_states(action, status, mak
     assert services.check_ledger() == []
 
 
-def test_only_verified_volunteers_accept_and_never_their_own_request(community, make_request, resident, now):
-    unverified = make_user(community, "volunteer", name="林阿水")
+@pytest.mark.parametrize("who", ["unverified", "resident"])
+def test_only_verified_volunteers_accept(community, make_request, resident, now, who):
+    person = make_user(community, "volunteer", name="林阿水") if who == "unverified" else resident
     request = make_request()
-    with pytest.raises(NotAllowed):
-        services.accept(unverified, request.id, now)
-    with pytest.raises(NotAllowed):
-        services.accept(resident, request.id, now)
+    with pytest.raises(NotAllowed) as refused:
+        services.accept(person, request.id, now)
+    assert "verified" in refused.value.msgid
+    assert db.session.get(HelpRequest, request.id).status == Status.OPEN
+
+
+def test_a_volunteer_never_accepts_their_own_request(community, now, skills):
     own_volunteer = make_user(community, "volunteer", verified=True)
     own = services.create_request(own_volunteer, None, details(), now)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as refused:
         services.accept(own_volunteer, own.id, now)
-    assert db.session.get(HelpRequest, request.id).status == Status.OPEN
+    assert "your own request" in refused.value.msgid
+    assert db.session.get(HelpRequest, own.id).status == Status.OPEN
 
 
 def test_a_request_of_another_community_is_not_found(other_community, make_request, now):
@@ -128,17 +131,22 @@ def test_second_volunteer_is_told_it_is_taken(make_request, volunteer, volunteer
     assert db.session.get(HelpRequest, request.id).volunteer_id == volunteer.id
 
 
-def test_only_the_assigned_volunteer_reports_done_and_only_the_requester_side_confirms(
-        make_request, resident, volunteer, volunteer2, now):
+def test_only_the_assigned_volunteer_reports_done(make_request, volunteer, volunteer2, now):
     request = make_request()
     services.accept(volunteer, request.id, now)
     with pytest.raises(NotAllowed):
         services.report_done(volunteer2, request.id, 60, now)
+    assert db.session.get(HelpRequest, request.id).status == Status.ACCEPTED
+
+
+@pytest.mark.parametrize("who", ["volunteer", "volunteer2"])
+def test_only_the_requester_side_confirms(make_request, volunteer, volunteer2, now, who):
+    request = make_request()
+    services.accept(volunteer, request.id, now)
     services.report_done(volunteer, request.id, 60, now)
     with pytest.raises(NotAllowed):
-        services.confirm(volunteer, request.id, 5, "", now)
-    with pytest.raises(NotAllowed):
-        services.confirm(volunteer2, request.id, 5, "", now)
+        services.confirm({"volunteer": volunteer, "volunteer2": volunteer2}[who], request.id, 5, "", now)
+    assert db.session.get(HelpRequest, request.id).status == Status.DONE
 
 
 @pytest.mark.parametrize("minutes", ["", "abc", 0, 4, 721, -30])
@@ -223,9 +231,14 @@ def test_cancel_tells_the_volunteer(make_request, resident, volunteer, now):
 
 def test_retired_skill_cannot_be_asked_for(staff, community, resident, now, skills):
     services.retire_skill(staff, skills["理发"].id, now)
+    assert "理发" not in [s.name for s in services.skill_list(community.id, now)]
     with pytest.raises(InvalidInput):
         services.create_request(resident, None, details(skill="理发", title="想理个发"), now)
-    assert "理发" not in [s.name for s in services.skill_list(community.id, now)]
+    assert db.session.scalar(sa.select(sa.func.count(HelpRequest.id))) == 0
+
+
+def test_a_retired_skill_is_added_again(staff, community, now, skills):
+    services.retire_skill(staff, skills["理发"].id, now)
     services.add_skill(staff, community.id, "理发", now)
     assert "理发" in [s.name for s in services.skill_list(community.id, now)]
     assert "mutualaid.skill_retired" in audit_actions() and "mutualaid.skill_added" in audit_actions()
@@ -347,7 +360,7 @@ def test_a_carer_confirms_for_her_mother_who_is_paid_for_by_the_pool(community, 
     services.confirm(daughter, request.id, 5, "谢谢黄师傅", now)
     assert balance(volunteer) == 390
     assert balance(elder) == 0 and balance(daughter) == 0
-    summary = services.monthly_summary(community.id, date(2026, 5, 1), date(2026, 6, 1))
+    summary = services.monthly_summary(community.id, date(2026, 5, 1), date(2026, 6, 1), now)
     assert summary["pool_minutes_paid"] == 90
 
 
@@ -407,12 +420,15 @@ def test_a_gift_cannot_exceed_what_one_has(community, resident, daughter, now):
         services.give_hours(resident, None, "", 301, now, phone=daughter.phone)
     assert refused.value.params["minutes"] == 300
     assert balance(resident) == 300
+
+
+@pytest.mark.parametrize("minutes, to", [(0, "daughter"), (10, "stranger"), (10, "self")])
+def test_a_gift_needs_minutes_and_someone_else_here(community, resident, daughter, now, minutes, to):
+    services.open_account(resident, now)
+    phone = {"daughter": daughter.phone, "stranger": "13800000000", "self": resident.phone}[to]
     with pytest.raises(InvalidInput):
-        services.give_hours(resident, None, "", 0, now, phone=daughter.phone)
-    with pytest.raises(InvalidInput):
-        services.give_hours(resident, None, "", 10, now, phone="13800000000")
-    with pytest.raises(InvalidInput):
-        services.give_hours(resident, None, "", 10, now, phone=resident.phone)
+        services.give_hours(resident, None, "", minutes, now, phone=phone)
+    assert balance(resident) == 300
 
 
 def test_a_carer_gives_from_her_mothers_hours_but_not_a_strangers(daughter, elder, resident, now):
@@ -432,38 +448,58 @@ def test_the_same_gift_sent_twice_moves_once(resident, daughter, now):
 def test_a_correction_is_a_compensating_transaction_with_a_reason(community, staff, resident, now):
     grant = services.grant_from_pool(staff, resident.id, 600, "社区活动奖励", now)
     assert balance(resident) == 900
-    with pytest.raises(InvalidInput):
-        services.correct(staff, grant.id, "", now)
     correction = services.correct(staff, grant.id, "重复发放", now)
     assert balance(resident) == 300
     assert correction.corrects_id == grant.id and correction.reason == "重复发放"
     assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))
                              .where(LedgerEntry.transaction_id == grant.id)) == 2
-    with pytest.raises(Conflict):
-        services.correct(staff, grant.id, "again", now)
-    with pytest.raises(Conflict):
-        services.correct(staff, correction.id, "again", now)
     assert "mutualaid.transaction_corrected" in audit_actions()
     assert "mutualaid.pool_grant" in audit_actions()
     assert services.check_ledger() == []
 
 
-def test_only_staff_grant_and_correct(community, resident, daughter, now):
+def test_a_correction_needs_a_reason(community, staff, resident, now):
+    grant = services.grant_from_pool(staff, resident.id, 600, "社区活动奖励", now)
+    with pytest.raises(InvalidInput):
+        services.correct(staff, grant.id, "", now)
+    assert balance(resident) == 900
+
+
+@pytest.mark.parametrize("again", ["the original", "the correction"])
+def test_a_transaction_is_corrected_once_and_a_correction_never(community, staff, resident, now, again):
+    grant = services.grant_from_pool(staff, resident.id, 600, "社区活动奖励", now)
+    correction = services.correct(staff, grant.id, "重复发放", now)
+    with pytest.raises(Conflict):
+        services.correct(staff, grant.id if again == "the original" else correction.id, "again", now)
+    assert balance(resident) == 300
+    assert services.check_ledger() == []
+
+
+def test_only_staff_grant(community, resident, daughter, now):
     with pytest.raises(InvalidInput):
         services.grant_from_pool(resident, daughter.id, 60, "想要", now)
+    assert balance(daughter) == 0
+
+
+def test_only_staff_correct(community, resident, daughter, now):
     services.open_account(daughter, now)
     grant = db.session.scalar(sa.select(CreditTransaction))
     with pytest.raises(NotFound):
         services.correct(resident, grant.id, "想改", now)
+    assert balance(daughter) == 300
 
 
-def test_ledger_rows_are_never_changed_or_deleted(resident, now):
+def test_ledger_entries_are_never_changed(resident, now):
     services.open_account(resident, now)
     entry = db.session.scalar(sa.select(LedgerEntry))
     entry.minutes = 1
     with pytest.raises(LedgerIsAppendOnly):
         db.session.flush()
     db.session.rollback()
+
+
+def test_ledger_transactions_are_never_deleted(resident, now):
+    services.open_account(resident, now)
     db.session.delete(db.session.scalar(sa.select(CreditTransaction)))
     with pytest.raises(LedgerIsAppendOnly):
         db.session.flush()
@@ -507,7 +543,7 @@ def test_done_help_is_confirmed_automatically_after_72_hours(make_request, resid
     services.accept(volunteer, request.id, now)
     services.report_done(volunteer, request.id, 60, now)
     assert services.auto_confirm_due(now + timedelta(hours=71)) == 0
-    assert tick.JOBS["mutualaid.auto_confirm"](now + timedelta(hours=72)) == 1
+    assert services.auto_confirm_due(now + timedelta(hours=72)) == 1
     request = db.session.get(HelpRequest, request.id)
     assert request.status == Status.CONFIRMED and request.history[-1].actor_id is None
     assert services.auto_confirm_due(now + timedelta(hours=80)) == 0
@@ -523,17 +559,34 @@ def test_a_disputed_request_is_not_confirmed_automatically(make_request, residen
     assert balance(volunteer) == 0
 
 
-def test_staff_settle_a_dispute_by_changing_the_time(community, staff, make_request, resident, volunteer, now):
+def done_help(make_request, volunteer, now, minutes=240):
     request = make_request()
     services.accept(volunteer, request.id, now)
-    services.report_done(volunteer, request.id, 240, now)
+    services.report_done(volunteer, request.id, minutes, now)
+    return request
+
+
+def test_a_question_needs_a_reason(make_request, resident, volunteer, now):
+    request = done_help(make_request, volunteer, now)
     with pytest.raises(InvalidInput):
         services.dispute(resident, request.id, "", now)
+    assert db.session.get(HelpRequest, request.id).status == Status.DONE
+
+
+@pytest.mark.parametrize("who, refusal, minutes", [("resident", NotAllowed, None), ("staff", InvalidInput, "")])
+def test_only_staff_settle_a_dispute_and_another_time_needs_its_minutes(make_request, resident, volunteer, staff,
+                                                                        now, who, refusal, minutes):
+    request = done_help(make_request, volunteer, now)
     services.dispute(resident, request.id, "只来了一个小时", now)
-    with pytest.raises(NotAllowed):
-        services.resolve_dispute(resident, request.id, "confirm", now, note="我说了算")
-    with pytest.raises(InvalidInput):
-        services.resolve_dispute(staff, request.id, "change", now, minutes="", note="核实")
+    with pytest.raises(refusal):
+        services.resolve_dispute({"resident": resident, "staff": staff}[who], request.id,
+                                 "confirm" if minutes is None else "change", now, minutes=minutes, note="核实")
+    assert db.session.get(HelpRequest, request.id).status == Status.DISPUTED
+
+
+def test_staff_settle_a_dispute_by_changing_the_time(community, staff, make_request, resident, volunteer, now):
+    request = done_help(make_request, volunteer, now)
+    services.dispute(resident, request.id, "只来了一个小时", now)
     services.resolve_dispute(staff, request.id, "change", now, minutes=60, note="邻居证实一小时")
     assert balance(volunteer) == 360 and balance(resident) == 240
     record = services.trust_record(community.id, volunteer.id)
@@ -557,7 +610,7 @@ def test_trust_record_counts_declines_no_shows_and_ratings(community, make_reque
     for _ in range(2):
         request = make_request()
         services.accept(volunteer, request.id, now)
-        services.decline(volunteer, request.id, now, "临时有事")
+        services.decline(volunteer, request.id, now, reason="临时有事")
     request = make_request()
     services.accept(volunteer, request.id, now)
     services.report_no_show(resident, request.id, now)
@@ -586,19 +639,29 @@ def test_verification_is_audited_and_unverified_volunteers_wait_in_the_queue(com
         services.set_verified(resident, resident.id, True, now)
 
 
+@pytest.mark.parametrize("who, reason, refusal", [("volunteer", "广告", NotAllowed), ("staff", "", InvalidInput)])
+def test_only_staff_hide_a_request_and_with_a_reason(make_request, volunteer, staff, now, who, reason, refusal):
+    request = make_request()
+    with pytest.raises(refusal):
+        services.hide_request({"volunteer": volunteer, "staff": staff}[who], request.id, reason, now)
+    assert not db.session.get(HelpRequest, request.id).hidden
+
+
 def test_hiding_a_request_tells_the_author_and_takes_it_off_the_board(community, staff, make_request, resident,
                                                                      volunteer, now):
     request = make_request()
-    with pytest.raises(NotAllowed):
-        services.hide_request(volunteer, request.id, "广告", now)
-    with pytest.raises(InvalidInput):
-        services.hide_request(staff, request.id, "", now)
     services.hide_request(staff, request.id, "内容含广告", now)
     assert services.board(volunteer, now) == []
     assert any("hid your request" in m for m in notes_for(resident))
+    assert "mutualaid.request_hidden" in audit_actions()
+
+
+def test_a_hidden_request_cannot_be_accepted(staff, make_request, volunteer, now):
+    request = make_request()
+    services.hide_request(staff, request.id, "内容含广告", now)
     with pytest.raises(NotAllowed):
         services.accept(volunteer, request.id, now)
-    assert "mutualaid.request_hidden" in audit_actions()
+    assert db.session.get(HelpRequest, request.id).status == Status.OPEN
 
 
 def test_hiding_an_offer_tells_the_volunteer(community, staff, volunteer, now, skills):
@@ -610,14 +673,16 @@ def test_hiding_an_offer_tells_the_volunteer(community, staff, volunteer, now, s
         services.hide_offer(staff, offer.id, "again", now)
 
 
-def test_settings_are_checked_and_audited(community, staff, resident, now):
-    with pytest.raises(InvalidInput) as refused:
-        services.update_settings(staff, community.id, starting_grant_hours=5, floor_hours=5, ceiling_hours=1500,
-                                 pool_paid_age=70, now=now)
-    assert refused.value.field == "floor_hours"
-    with pytest.raises(NotAllowed):
-        services.update_settings(resident, community.id, starting_grant_hours=5, floor_hours=-10,
-                                 ceiling_hours=1500, pool_paid_age=70, now=now)
+@pytest.mark.parametrize("who, floor_hours, refusal", [("staff", 5, InvalidInput), ("resident", -10, NotAllowed)])
+def test_settings_are_checked(community, staff, resident, now, who, floor_hours, refusal):
+    with pytest.raises(refusal) as refused:
+        services.update_settings({"staff": staff, "resident": resident}[who], community.id, starting_grant_hours=5,
+                                 floor_hours=floor_hours, ceiling_hours=1500, pool_paid_age=70, now=now)
+    assert refused.value.field == ("floor_hours" if who == "staff" else None)
+    assert services.rules(community.id) == services.CreditRules()
+
+
+def test_settings_are_audited(community, staff, resident, now):
     services.update_settings(staff, community.id, starting_grant_hours=2, floor_hours=-5, ceiling_hours=100,
                              pool_paid_age=75, now=now)
     assert services.rules(community.id) == services.CreditRules(120, -300, 6000, 75)
@@ -634,24 +699,25 @@ def test_stale_open_requests_and_disputes_are_in_the_staff_queue(app, community,
     services.report_done(volunteer, disputed.id, 60, now)
     services.dispute(resident, disputed.id, "还是没电", now)
     later = now + timedelta(days=2)
-    items = {(item.kind, item.url) for item in services.staff_queue(community.id, later)}
-    assert ("mutualaid.unmatched", f"/aid/requests/{stale.id}") in items
-    assert ("mutualaid.dispute", f"/aid/requests/{disputed.id}") in items
     with app.test_request_context():
+        items = {(item.kind, item.url) for item in services.staff_queue(community.id, later)}
+        assert ("mutualaid.unmatched", f"/aid/requests/{stale.id}") in items
+        assert ("mutualaid.dispute", f"/aid/requests/{disputed.id}") in items
         assert all(item.text and item.action_text for item in services.staff_queue(community.id, later))
 
 
-def test_monthly_and_person_summaries(community, make_request, resident, volunteer, other_community, now):
+def test_monthly_and_person_summaries(app, community, make_request, resident, volunteer, other_community, now):
     confirmed_help(resident, volunteer, make_request, now, minutes=90)
     make_request()
-    summary = services.monthly_summary(community.id, date(2026, 5, 1), date(2026, 6, 1))
+    summary = services.monthly_summary(community.id, date(2026, 5, 1), date(2026, 6, 1), now)
     assert summary == {"requests_made": 2, "requests_completed": 1, "minutes_given": 90, "volunteers_active": 1,
                        "average_rating": 5.0, "ratings_count": 1, "pool_minutes_paid": 0}
-    assert services.monthly_summary(community.id, date(2026, 6, 1), date(2026, 7, 1))["requests_made"] == 0
-    assert services.monthly_summary(other_community.id, date(2026, 5, 1), date(2026, 6, 1))["requests_made"] == 0
+    assert services.monthly_summary(community.id, date(2026, 6, 1), date(2026, 7, 1), now)["requests_made"] == 0
+    assert services.monthly_summary(other_community.id, date(2026, 5, 1), date(2026, 6, 1), now)["requests_made"] == 0
     person = services.person_summary(community.id, volunteer.id)
     assert person["balance_minutes"] == 390 and person["trust"]["completed"] == 1
-    assert person["recent_requests"][0]["url"].startswith("/aid/requests/")
+    with app.test_request_context():
+        assert str(person["recent_requests"][0]["url"]).startswith("/aid/requests/")
     assert services.person_summary(community.id, resident.id)["trust"] is None
 
 

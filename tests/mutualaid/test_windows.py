@@ -12,7 +12,7 @@ from neighbors.mutualaid import services
 from neighbors.mutualaid.models import HelpRequest, RequestWindow
 from tests.mutualaid.conftest import details
 
-TUESDAY, WEDNESDAY, THURSDAY = date(2026, 5, 12), date(2026, 5, 13), date(2026, 5, 14)  # the week of NOW
+TUESDAY, WEDNESDAY, THURSDAY = date(2026, 5, 12), date(2026, 5, 13), date(2026, 5, 14)  # the week the clock starts in
 
 
 def windows_of(request_id):

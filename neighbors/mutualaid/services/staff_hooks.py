@@ -1,0 +1,130 @@
+"""What staff's console reads of mutual aid: the work queue (and its count), a person's summary, the month."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from ...clock import local_to_utc
+from ...errors import N_
+from ...extensions import db
+from ...links import Link
+from ...models import Role, RoleGrant, User
+from ...workqueue import QueueItem
+from ..models import CreditAccount, CreditTransaction, HelpRequest, LedgerEntry, RequestEvent, Status, TransactionKind
+from .access import request_link
+from .ledger import balance_minutes
+from .trust import needs_attention_sql, trust_record, volunteer_grant
+
+STALE_OPEN_AFTER = timedelta(days=1)
+
+
+def _volunteer_items(community_id: int) -> list[QueueItem]:
+    """Volunteers waiting to be verified, and verified ones whose record needs a look."""
+    items = []
+    waiting = db.session.execute(
+        sa.select(User.id, User.name, RoleGrant.granted_at, RoleGrant.verified_at)
+        .join(RoleGrant, volunteer_grant(community_id))
+        .where(sa.or_(RoleGrant.verified_at.is_(None), needs_attention_sql(community_id)))
+        .order_by(RoleGrant.verified_at.is_not(None), User.name))
+    for user_id, name, granted_at, verified_at in waiting:
+        if verified_at is None:
+            items.append(QueueItem(kind="mutualaid.verify", title=N_("Volunteer %(name)s is waiting to be verified"),
+                                   since=granted_at, link=Link("mutualaid.manage_volunteers"),
+                                   action=N_("Verify"), params={"name": name}))
+        else:
+            items.append(QueueItem(kind="mutualaid.record", title=N_("The record of volunteer %(name)s needs a look"),
+                                   since=verified_at, link=Link("mutualaid.volunteer_page", user_id=user_id),
+                                   params={"name": name}))
+    return items
+
+
+def _disputed(community_id: int):
+    return sa.and_(HelpRequest.community_id == community_id, HelpRequest.status == Status.DISPUTED)
+
+
+def _stale(community_id: int, now: datetime):
+    return sa.and_(HelpRequest.community_id == community_id, HelpRequest.status == Status.OPEN,
+                   HelpRequest.hidden_at.is_(None), HelpRequest.invited_id.is_(None),
+                   HelpRequest.created_at <= now - STALE_OPEN_AFTER)
+
+
+def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
+    items = _volunteer_items(community_id)
+    disputed = db.session.execute(
+        sa.select(HelpRequest, sa.func.max(RequestEvent.created_at))
+        .join(RequestEvent, RequestEvent.request_id == HelpRequest.id)
+        .where(_disputed(community_id), RequestEvent.action == "dispute")
+        .group_by(HelpRequest.id)
+    ).all()
+    for request, since in disputed:
+        items.append(QueueItem(kind="mutualaid.dispute", title=N_("Settle the question about %(title)s"),
+                               since=since, link=request_link(request), action=N_("Settle"),
+                               params={"title": request.title}, urgent=False))
+    for request in db.session.scalars(sa.select(HelpRequest).where(_stale(community_id, now))).all():
+        items.append(QueueItem(kind="mutualaid.unmatched", title=N_("Nobody has taken %(title)s yet"),
+                               since=request.created_at, link=request_link(request),
+                               action=N_("Invite a volunteer"), params={"title": request.title},
+                               urgent=request.asap))
+    return sorted(items, key=lambda item: (not item.urgent, item.since))
+
+
+def staff_queue_count(community_id: int, now: datetime) -> int:
+    """len(staff_queue(...)) in one aggregate statement: the staff menu shows it on every page."""
+    waiting_volunteers = (sa.select(sa.func.count(User.id)).select_from(User)
+                          .join(RoleGrant, volunteer_grant(community_id))
+                          .where(sa.or_(RoleGrant.verified_at.is_(None), needs_attention_sql(community_id)))
+                          .scalar_subquery())
+    disputed = sa.select(sa.func.count(HelpRequest.id)).where(
+        _disputed(community_id),
+        sa.select(RequestEvent.id).where(RequestEvent.request_id == HelpRequest.id,
+                                         RequestEvent.action == "dispute").exists()).scalar_subquery()
+    stale = sa.select(sa.func.count(HelpRequest.id)).where(_stale(community_id, now)).scalar_subquery()
+    return int(db.session.scalar(sa.select(waiting_volunteers + disputed + stale)) or 0)
+
+
+def monthly_summary(community_id: int, start: date, end: date, now: datetime | None = None) -> dict:
+    """Figures for local dates [start, end); `now` is not needed (every figure is of the past)."""
+    since, until = local_to_utc(start, time(0)), local_to_utc(end, time(0))
+    made = db.session.scalar(sa.select(sa.func.count(HelpRequest.id)).where(
+        HelpRequest.community_id == community_id, HelpRequest.created_at >= since, HelpRequest.created_at < until))
+    done = db.session.execute(
+        sa.select(sa.func.count(HelpRequest.id), sa.func.coalesce(sa.func.sum(HelpRequest.confirmed_minutes), 0),
+                  sa.func.count(sa.distinct(HelpRequest.volunteer_id)), sa.func.avg(HelpRequest.rating),
+                  sa.func.count(HelpRequest.rating))
+        .where(HelpRequest.community_id == community_id, HelpRequest.status == Status.CONFIRMED,
+               HelpRequest.confirmed_at >= since, HelpRequest.confirmed_at < until)
+    ).one()
+    pool_paid = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.minutes), 0))
+        .join(CreditTransaction, LedgerEntry.transaction_id == CreditTransaction.id)
+        .join(CreditAccount, LedgerEntry.account_id == CreditAccount.id)
+        .where(LedgerEntry.community_id == community_id, CreditAccount.is_pool.is_(True),
+               CreditTransaction.kind == TransactionKind.HELP,
+               CreditTransaction.created_at >= since, CreditTransaction.created_at < until)
+    )
+    return {
+        "requests_made": made or 0,
+        "requests_completed": done[0],
+        "minutes_given": int(done[1]),
+        "volunteers_active": done[2],
+        "average_rating": round(float(done[3]), 2) if done[3] is not None else None,
+        "ratings_count": done[4],
+        "pool_minutes_paid": -int(pool_paid or 0),
+    }
+
+
+def person_summary(community_id: int, user_id: int) -> dict:
+    requests = db.session.scalars(
+        sa.select(HelpRequest).where(HelpRequest.community_id == community_id,
+                                     sa.or_(HelpRequest.requester_id == user_id, HelpRequest.volunteer_id == user_id))
+        .order_by(HelpRequest.created_at.desc()).limit(5)
+    ).all()
+    is_volunteer = db.session.scalar(sa.select(RoleGrant.id).where(
+        RoleGrant.user_id == user_id, RoleGrant.role == Role.VOLUNTEER, RoleGrant.community_id == community_id))
+    return {
+        "balance_minutes": balance_minutes(community_id, user_id),
+        "recent_requests": [{"id": r.id, "title": r.title, "status": r.status, "url": request_link(r)}
+                            for r in requests],
+        "trust": trust_record(community_id, user_id) if is_volunteer else None,
+    }
