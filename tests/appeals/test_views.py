@@ -23,7 +23,7 @@ def latest_note(user):
                              .order_by(Notification.id.desc()).limit(1))
 
 
-def test_reinstated_after_an_appeal(auth, web, hidden_request, resident, staff, volunteer):
+def test_reinstated_after_an_appeal(app, auth, web, hidden_request, resident, staff, volunteer):
     auth.login(resident)
     page = web.get(f"/aid/requests/{hidden_request.id}").get_data(as_text=True)
     assert "已被隐藏：含有电话号码广告" in page and 'action="/appeals/new"' in page
@@ -46,7 +46,8 @@ def test_reinstated_after_an_appeal(auth, web, hidden_request, resident, staff, 
 
     assert not db.session.get(HelpRequest, hidden_request.id).hidden
     note = latest_note(resident)
-    assert note.link == f"/aid/requests/{hidden_request.id}" and note.message.startswith("Your appeal was accepted")
+    with app.test_request_context():
+        assert note.url == f"/aid/requests/{hidden_request.id}" and note.message.startswith("Your appeal was accepted")
     auth.login(volunteer)
     assert "厨房水龙头漏水" in web.get("/aid/").get_data(as_text=True)
     assert web.get(f"/aid/requests/{hidden_request.id}").status_code == 200
