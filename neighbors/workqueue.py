@@ -51,7 +51,7 @@ def announce_queue_change(response):
     if (request.method not in STATE_CHANGING or request.headers.get("HX-Request") != "true"
             or not 200 <= response.status_code < 300):
         return response
-    if not current_user.is_authenticated or not (current_user.is_admin or current_user.has_role("staff")):
+    if not current_user.is_authenticated or not current_user.is_privileged:
         return response
     response.headers["HX-Trigger"] = _with_event(response.headers.get("HX-Trigger", ""), QUEUE_CHANGED)
     return response

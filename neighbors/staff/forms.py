@@ -6,6 +6,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..forms import EmptyForm
 from ..models import Role
 from ..templating import role_label
+from .policy import policy
+from .services import action_label
 
 
 def _optional_int(value):
@@ -32,7 +34,8 @@ class GrantRoleForm(FlaskForm):
                              render_kw={"list": "departments", "autocomplete": "off"})
 
     def set_choices(self, actor, held: set[str]) -> None:
-        roles = [r for r in Role if r.value not in held and (r != Role.ADMIN or actor.is_admin)]
+        """The roles the person does not hold yet and the actor may grant."""
+        roles = [r for r in Role if r.value not in held and policy.may(actor, "grant_role", r)]
         self.role.choices = [("", _l("Choose…"))] + [(r.value, role_label(r.value)) for r in roles]
 
 
@@ -58,6 +61,11 @@ class ResidentForm(FlaskForm):
     def set_buildings(self, buildings) -> None:
         self.building.choices = [("", _l("Not known"))] + [(b.id, b.name) for b in buildings]
 
+    def details(self) -> dict:
+        """The resident as the register and update services take them."""
+        return {"name": self.name.data, "birth_date": self.birth_date.data, "building_id": self.building.data,
+                "unit": self.unit.data or "", "needs_care": self.needs_care.data}
+
     def fill_from(self, resident) -> None:
         self.name.data = resident.name
         self.birth_date.data = resident.birth_date
@@ -74,3 +82,7 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Kind of act"), validate_choice=False)
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
+
+    def set_actions(self, actions: list[str]) -> None:
+        """The kinds of act found in the log, by their names."""
+        self.action.choices = [("", _l("All kinds"))] + [(code, action_label(code)) for code in actions]

@@ -1,6 +1,6 @@
-"""Two communities with their staff, an admin, and residents; the times the tests use."""
+"""Two communities with their staff, an admin, and residents; the instant the staff story starts."""
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 
@@ -42,17 +42,8 @@ def world(app) -> World:
     )
 
 
-_hashes: dict[str, str] = {}
 
-
-@pytest.fixture(autouse=True)
-def one_hash_per_password(monkeypatch):
-    """Hash each test password once per run: scrypt is slow on purpose, and these tests make many users."""
-    from werkzeug.security import generate_password_hash
-
-    def set_password(user, password: str) -> None:
-        if password not in _hashes:
-            _hashes[password] = generate_password_hash(password, method="scrypt")
-        user.password_hash = _hashes[password]
-
-    monkeypatch.setattr(User, "set_password", set_password)
+@pytest.fixture
+def clock_start() -> datetime:
+    """The staff story starts at 09:00 on Monday 2 March 2026."""
+    return NOW

@@ -12,12 +12,6 @@ from neighbors.extensions import db
 from neighbors.models import AuditEntry, Notification, User
 from tests.conftest import CsrfClient
 from tests.factories import PASSWORD, make_user
-from tests.staff.conftest import NOW
-
-
-@pytest.fixture(autouse=True)
-def one_hash_per_password():
-    """Real hashing and its session-epoch bump here (the staff suite's shortcut skips the bump)."""
 
 
 def reload(user: User) -> User:
@@ -32,10 +26,10 @@ def reset_entries(user: User) -> list[AuditEntry]:
 
 # --- the service ----------------------------------------------------------------------------
 
-def test_staff_reset_keeps_only_the_hash_ends_sessions_audits_and_notifies(world):
+def test_staff_reset_keeps_only_the_hash_ends_sessions_audits_and_notifies(world, now):
     resident = world.resident
     epoch_before, hash_before = resident.session_epoch, resident.password_hash
-    password = accounts.reset_password(world.staff, resident.id, NOW)
+    password = accounts.reset_password(world.staff, resident.id, now)
     assert re.fullmatch(r"\d{8}", password)
     resident = reload(resident)
     assert resident.must_change_password is True
@@ -55,9 +49,9 @@ def test_one_time_passwords_are_eight_digits_differ_and_pass_the_strength_check(
     assert all(re.fullmatch(r"\d{8}", p) and accounts.weakness(p) is None for p in passwords)
 
 
-def test_an_admin_may_reset_staff_and_residents_of_any_community(world):
-    assert accounts.reset_password(world.admin, world.other_staff.id, NOW)
-    assert accounts.reset_password(world.admin, world.outsider.id, NOW)
+def test_an_admin_may_reset_staff_and_residents_of_any_community(world, now):
+    assert accounts.reset_password(world.admin, world.other_staff.id, now)
+    assert accounts.reset_password(world.admin, world.outsider.id, now)
     assert reload(world.other_staff).must_change_password
 
 
@@ -70,21 +64,21 @@ def test_an_admin_may_reset_staff_and_residents_of_any_community(world):
     ("staff", "staff", NotAllowed),  # their own: the account page, with the current password
     ("staff", "elder", InvalidInput),  # no phone login, nothing to reset
 ])
-def test_refusals_change_nothing(world, actor, target, error):
+def test_refusals_change_nothing(world, actor, target, error, now):
     subject = getattr(world, target)
     before = (subject.password_hash, subject.session_epoch)
     with pytest.raises(error):
-        accounts.reset_password(getattr(world, actor), subject.id, NOW)
+        accounts.reset_password(getattr(world, actor), subject.id, now)
     db.session.rollback()
     subject = reload(subject)
     assert (subject.password_hash, subject.session_epoch) == before and not subject.must_change_password
     assert reset_entries(subject) == []
 
 
-def test_staff_cannot_reset_a_colleague(world):
+def test_staff_cannot_reset_a_colleague(world, now):
     colleague = make_user(world.home, "staff", name="林建国")
     with pytest.raises(NotAllowed):
-        accounts.reset_password(world.staff, colleague.id, NOW)
+        accounts.reset_password(world.staff, colleague.id, now)
 
 
 # --- over HTTP ------------------------------------------------------------------------------
@@ -143,18 +137,18 @@ def test_the_whole_reset_as_staff_and_resident_see_it(app, world):
     assert login(resident_web, world.resident.phone, "wang-meiling-2026").headers["Location"] == "/"
 
 
-def test_a_one_time_password_works_for_24_hours_then_is_refused_with_a_clear_message(world):
+def test_a_one_time_password_works_for_24_hours_then_is_refused_with_a_clear_message(world, now):
     phone = world.resident.phone
-    password = accounts.reset_password(world.staff, world.resident.id, NOW)
-    assert accounts.authenticate(phone, password, NOW + timedelta(hours=23, minutes=59)) == world.resident
+    password = accounts.reset_password(world.staff, world.resident.id, now)
+    assert accounts.authenticate(phone, password, now + timedelta(hours=23, minutes=59)) == world.resident
     with pytest.raises(NotAllowed) as refused:
-        accounts.authenticate(phone, password, NOW + timedelta(hours=24, minutes=1))
+        accounts.authenticate(phone, password, now + timedelta(hours=24, minutes=1))
     assert "expired" in refused.value.msgid
-    assert accounts.authenticate(phone, "wrong-password", NOW + timedelta(hours=25)) is None  # no hint for guessers
+    assert accounts.authenticate(phone, "wrong-password", now + timedelta(hours=25)) is None  # no hint for guessers
     accounts.change_password(reload(world.resident), password, "wang-meiling-2026")
     db.session.commit()
     assert reload(world.resident).one_time_password_until is None
-    assert accounts.authenticate(phone, "wang-meiling-2026", NOW + timedelta(days=30)) == world.resident
+    assert accounts.authenticate(phone, "wang-meiling-2026", now + timedelta(days=30)) == world.resident
 
 
 def test_an_expired_one_time_password_logs_nobody_in(app, world):

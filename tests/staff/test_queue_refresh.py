@@ -11,11 +11,11 @@ from flask_login import login_user
 
 from neighbors.clock import local_today, utcnow
 from neighbors.kitchen import services as kitchen
+from neighbors.links import Link
 from neighbors.staff import services
 from neighbors.workqueue import QueueItem, _with_event, announce_queue_change
 from tests.factories import make_building, make_user
 
-from .conftest import NOW
 
 
 def status_url(page: str) -> str:
@@ -74,16 +74,16 @@ def test_without_javascript_the_status_address_is_the_whole_page(client, auth, w
     assert "<html" in page and "郑长华" in page
 
 
-def test_the_version_changes_with_what_the_list_shows(app):
-    since = NOW - timedelta(minutes=30)
-    item = QueueItem(kind="staff.no_carer", title="%(name)s needs care", since=since, url="/staff/people/1",
-                     params={"name": "郑长华"})
+def test_the_version_changes_with_what_the_list_shows(app, now):
+    since = now - timedelta(minutes=30)
+    item = QueueItem(kind="staff.no_carer", title="%(name)s needs care", since=since,
+                     link=Link("staff.person_page", user_id=1), params={"name": "郑长华"})
     queue = services.WorkQueue([item], [])
-    version = services.queue_version(queue, NOW)
-    assert services.queue_version(services.WorkQueue([item], []), NOW + timedelta(seconds=20)) == version
-    assert services.queue_version(queue, NOW + timedelta(minutes=1)) != version, "the age shown changed"
-    assert services.queue_version(services.WorkQueue([], []), NOW) != version
-    assert services.queue_version(services.WorkQueue([item], ["kitchen"]), NOW) != version
+    version = services.queue_version(queue, now)
+    assert services.queue_version(services.WorkQueue([item], []), now + timedelta(seconds=20)) == version
+    assert services.queue_version(queue, now + timedelta(minutes=1)) != version, "the age shown changed"
+    assert services.queue_version(services.WorkQueue([], []), now) != version
+    assert services.queue_version(services.WorkQueue([item], ["kitchen"]), now) != version
 
 
 def test_the_nav_count_alone_listens_for_the_event(client, web, auth, world):

@@ -7,10 +7,12 @@ import sqlalchemy as sa
 from neighbors.audit import AuditLogIsAppendOnly
 from neighbors.errors import InvalidInput, NotAllowed, NotFound
 from neighbors.extensions import db
+from neighbors.links import Link
 from neighbors.models import AuditEntry, CarerLink, User
+from neighbors.registry import EXTENSION, ModuleHooks, Registry
 from neighbors.staff import services
+from neighbors.workqueue import QueueItem
 from tests.factories import make_building, make_user
-from tests.staff.conftest import NOW
 
 
 def actions(community_id=None) -> list[str]:
@@ -130,15 +132,15 @@ def test_staff_cannot_touch_roles_in_another_community(world):
     assert actions() == []
 
 
-def test_verify_and_unverify_a_volunteer(world):
+def test_verify_and_unverify_a_volunteer(world, now):
     volunteer = make_user(world.home, "volunteer", name="黄建国")
-    services.set_volunteer_verified(world.staff, volunteer.id, True, NOW)
+    services.set_volunteer_verified(world.staff, volunteer.id, True, now)
     assert db.session.get(User, volunteer.id).is_verified_volunteer
-    services.set_volunteer_verified(world.staff, volunteer.id, False, NOW)
+    services.set_volunteer_verified(world.staff, volunteer.id, False, now)
     assert not db.session.get(User, volunteer.id).is_verified_volunteer
     assert actions() == ["volunteer.verified", "volunteer.unverified"]
     with pytest.raises(InvalidInput):
-        services.set_volunteer_verified(world.staff, world.resident.id, True, NOW)
+        services.set_volunteer_verified(world.staff, world.resident.id, True, now)
 
 
 # --- carers -----------------------------------------------------------------------------
@@ -185,15 +187,15 @@ def test_unlinking_someone_elses_link_is_not_found(world):
 
 # --- residents without a phone ------------------------------------------------------------
 
-def register(world, actor=None, **changes):
+def register(world, at, actor=None, **changes):
     values = {"name": "林阿婆", "birth_date": date(1938, 5, 6), "building_id": make_building(world.home, "打铁巷3号").id,
-              "unit": "102室", "needs_care": True, "now": NOW}
+              "unit": "102室", "needs_care": True, "now": at}
     values.update(changes)
     return services.register_resident(actor or world.staff, world.home.id, **values)
 
 
-def test_register_a_resident_without_a_phone(world):
-    done = register(world)
+def test_register_a_resident_without_a_phone(world, now):
+    done = register(world, now)
     resident = done.resident
     assert done.created
     assert (resident.phone, resident.can_log_in, resident.needs_care, resident.address) == (
@@ -202,19 +204,19 @@ def test_register_a_resident_without_a_phone(world):
     assert actions() == ["resident.registered"]
 
 
-def test_the_same_registration_sent_twice_makes_one_person(world):
-    first = register(world)
-    second = register(world, now=NOW + timedelta(seconds=5))
+def test_the_same_registration_sent_twice_makes_one_person(world, now):
+    first = register(world, now)
+    second = register(world, now + timedelta(seconds=5))
     assert not second.created and second.resident.id == first.resident.id
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.name == "林阿婆")) == 1
 
 
-def test_a_second_person_with_the_same_name_at_the_same_address_is_refused(world):
-    register(world)
+def test_a_second_person_with_the_same_name_at_the_same_address_is_refused(world, now):
+    register(world, now)
     with pytest.raises(InvalidInput):
-        register(world, actor=world.admin)
+        register(world, now, actor=world.admin)
     with pytest.raises(InvalidInput):
-        register(world, now=NOW + timedelta(hours=1))
+        register(world, now + timedelta(hours=1))
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -223,43 +225,43 @@ def test_a_second_person_with_the_same_name_at_the_same_address_is_refused(world
     ({"birth_date": date(1850, 1, 1)}, "birth_date"),
     ({"unit": "室" * 51}, "unit"),
 ])
-def test_bad_registrations_change_nothing(world, changes, field):
+def test_bad_registrations_change_nothing(world, changes, field, now):
     with pytest.raises(InvalidInput) as refused:
-        register(world, **changes)
+        register(world, now, **changes)
     assert refused.value.field == field
     assert actions() == []
 
 
-def test_a_building_of_another_community_is_refused(world):
+def test_a_building_of_another_community_is_refused(world, now):
     foreign = make_building(world.other, "深田路8号")
     with pytest.raises(InvalidInput) as refused:
-        register(world, building_id=foreign.id)
+        register(world, now, building_id=foreign.id)
     assert refused.value.field == "building"
 
 
-def test_staff_cannot_register_into_another_community(world):
+def test_staff_cannot_register_into_another_community(world, now):
     with pytest.raises(NotAllowed):
         services.register_resident(world.other_staff, world.home.id, name="林阿婆", birth_date=None,
-                                   building_id=None, unit="", needs_care=False, now=NOW)
+                                   building_id=None, unit="", needs_care=False, now=now)
 
 
-def test_update_a_resident_records_only_what_changed(world):
+def test_update_a_resident_records_only_what_changed(world, now):
     changed = services.update_resident(world.staff, world.elder.id, name="郑长华", birth_date=date(1940, 3, 2),
-                                       building_id=world.elder.building_id, unit="101室", needs_care=False, now=NOW)
+                                       building_id=world.elder.building_id, unit="101室", needs_care=False, now=now)
     assert changed == {"birth_date": "1940-03-02", "needs_care": False}
     entry = db.session.scalar(sa.select(AuditEntry))
     assert entry.action == "resident.updated"
     assert entry.before == {"birth_date": "1941-03-02", "needs_care": True}
     assert entry.after == {"birth_date": "1940-03-02", "needs_care": False}
     unchanged = services.update_resident(world.staff, world.elder.id, name="郑长华", birth_date=date(1940, 3, 2),
-                                         building_id=world.elder.building_id, unit="101室", needs_care=False, now=NOW)
+                                         building_id=world.elder.building_id, unit="101室", needs_care=False, now=now)
     assert unchanged == {} and actions() == ["resident.updated"]
 
 
-def test_staff_of_another_community_cannot_update(world):
+def test_staff_of_another_community_cannot_update(world, now):
     with pytest.raises(NotFound):
         services.update_resident(world.other_staff, world.elder.id, name="x", birth_date=None, building_id=None,
-                                 unit="", needs_care=False, now=NOW)
+                                 unit="", needs_care=False, now=now)
     assert db.session.get(User, world.elder.id).name == "郑长华"
 
 
@@ -312,11 +314,11 @@ def test_staff_read_only_their_community_and_admins_the_district(world):
     assert services.audit_actions(world.home.id) == ["role.granted"]
 
 
-def test_audit_pages(world):
+def test_audit_pages(world, now):
     for index in range(5):
         make_user(world.home, "volunteer", name=f"志愿者{index}")
     for person in db.session.scalars(sa.select(User).where(User.name.like("志愿者%"))).all():
-        services.set_volunteer_verified(world.staff, person.id, True, NOW)
+        services.set_volunteer_verified(world.staff, person.id, True, now)
     chosen = services.audit_filter(world.staff, None)
     first, more = services.audit_entries(chosen, 1, per_page=3)
     second, more_after = services.audit_entries(chosen, 2, per_page=3)
@@ -336,55 +338,63 @@ def test_audit_csv_has_a_bom_and_one_row_per_entry(app, world):
 
 # --- the work queue ---------------------------------------------------------------------
 
-def test_a_resident_needing_care_without_a_carer_waits_in_the_queue(world):
-    work = services.work_queue(world.home.id, NOW)
+def test_a_resident_needing_care_without_a_carer_waits_in_the_queue(world, now):
+    work = services.work_queue(world.home.id, now)
     mine = [item for item in work.items if item.kind == "staff.no_carer"]
     assert [item.params["name"] for item in mine] == ["郑长华"]
-    assert mine[0].url == f"/staff/people/{world.elder.id}#carers"
+    assert mine[0].link == Link("staff.person_page", anchor="carers", user_id=world.elder.id)
     services.link_carer(world.staff, world.elder.id, world.resident.phone)
-    assert not [i for i in services.work_queue(world.home.id, NOW).items if i.kind == "staff.no_carer"]
-    assert not [i for i in services.work_queue(world.other.id, NOW).items if i.kind == "staff.no_carer"]
+    assert not [i for i in services.work_queue(world.home.id, now).items if i.kind == "staff.no_carer"]
+    assert not [i for i in services.work_queue(world.other.id, now).items if i.kind == "staff.no_carer"]
 
 
-def test_the_queue_puts_urgent_first_then_oldest_and_lists_each_thing_once(world, monkeypatch):
-    from neighbors.staff import modules
-    from neighbors.workqueue import QueueItem
+def installed_modules(app, monkeypatch, queues: dict):
+    """Modules whose work queues are the given functions, installed in place of the real ones."""
+    def hooks(name, listing):
+        return ModuleHooks(name=name, person_summary=lambda community_id, user_id: {}, staff_queue=listing,
+                           staff_queue_count=lambda community_id, now: len(listing(community_id, now)),
+                           monthly_summary=lambda community_id, start, end, now: {})
 
-    old = NOW - timedelta(days=3)
-    items = {
-        "kitchen": [QueueItem("kitchen.low_rating", "x", NOW - timedelta(hours=1), "/k/1"),
-                    QueueItem("kitchen.welfare_check", "x", NOW - timedelta(minutes=5), "/k/2", urgent=True)],
-        "mutualaid": [QueueItem("mutualaid.verify", "x", old, "/aid/manage/volunteers"),
-                      QueueItem("mutualaid.verify", "x", old, "/aid/manage/volunteers")],
-        "alleys": [],
-    }
-    monkeypatch.setattr(modules, "service", lambda module, name: (lambda c, n: items[module]))
-    monkeypatch.setattr(services, "service", modules.service)
-    work = services.work_queue(world.home.id, NOW)
-    # the elder needing care was registered just now (after NOW), so her item comes last
+    monkeypatch.setitem(app.extensions, EXTENSION, Registry(hooks(name, listing) for name, listing in queues.items()))
+
+
+def test_the_queue_puts_urgent_first_then_oldest_and_lists_each_thing_once(app, world, monkeypatch, now):
+    old = now - timedelta(days=3)
+    volunteers = Link("mutualaid.manage_volunteers")
+    installed_modules(app, monkeypatch, {
+        "kitchen": lambda c, n: [QueueItem("kitchen.low_rating", "x", now - timedelta(hours=1), Link("kitchen.a", id=1)),
+                                 QueueItem("kitchen.welfare_check", "x", now - timedelta(minutes=5),
+                                           Link("kitchen.a", id=2), urgent=True)],
+        "mutualaid": lambda c, n: [QueueItem("mutualaid.verify", "x", old, volunteers),
+                                   QueueItem("mutualaid.verify", "x", old, volunteers)],
+        "alleys": lambda c, n: [],
+    })
+    work = services.work_queue(world.home.id, now)
+    # the elder needing care was registered just now (after the story's start), so her item comes last
     assert [i.kind for i in work.items] == ["kitchen.welfare_check", "mutualaid.verify", "kitchen.low_rating",
                                             "staff.no_carer"]
     assert work.unavailable == []
 
 
-def test_a_failing_module_does_not_hide_the_others(world, monkeypatch):
-    from neighbors.workqueue import QueueItem
-
-    def broken(community_id, now):
+def test_a_failing_module_does_not_hide_the_others(app, world, monkeypatch, now):
+    def broken(community_id, at):
         raise RuntimeError("boom")
 
-    def kitchen(community_id, now):
-        return [QueueItem("kitchen.welfare_check", "x", NOW, "/k/2", urgent=True)]
+    def refused_statement(community_id, at):
+        db.session.execute(sa.text("SELECT no_such_column FROM users"))
 
-    monkeypatch.setattr(services, "service",
-                        lambda module, name: {"kitchen": kitchen, "alleys": broken}.get(module))
-    work = services.work_queue(world.home.id, NOW)
-    assert work.unavailable == ["alleys"]
-    assert work.items[0].kind == "kitchen.welfare_check"
+    installed_modules(app, monkeypatch, {
+        "kitchen": lambda c, n: [QueueItem("kitchen.welfare_check", "x", now, Link("kitchen.a", id=2), urgent=True)],
+        "mutualaid": refused_statement,
+        "alleys": broken,
+    })
+    work = services.work_queue(world.home.id, now)
+    assert work.unavailable == ["mutualaid", "alleys"]
+    assert [item.kind for item in work.items] == ["kitchen.welfare_check", "staff.no_carer"]
 
 
 @pytest.mark.parametrize("minutes, text", [(0, "0 minutes"), (59, "59 minutes"), (60, "1 hour"),
                                            (47 * 60, "47 hours"), (48 * 60, "2 days"), (10 * 24 * 60, "10 days")])
-def test_age_text(app, minutes, text):
+def test_age_text(app, minutes, text, now):
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert services.age_text(NOW - timedelta(minutes=minutes), NOW) == text
+        assert services.age_text(now - timedelta(minutes=minutes), now) == text

@@ -1,0 +1,61 @@
+"""The district view: every community side by side, ranked only against communities of its own type."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from ...extensions import db
+from ...models import Community, CommunityType
+from .figures import indicators, population, summaries
+from .labels import INDICATORS
+from .periods import Period
+
+KIND_ORDER = [CommunityType.NEW_TOWN, CommunityType.OLD_TOWN, CommunityType.VILLAGE]
+
+
+@dataclass
+class DistrictRow:
+    community: Community
+    population: dict
+    indicators: dict
+    ranks: dict = field(default_factory=dict)
+
+
+@dataclass
+class DistrictGroup:
+    kind: CommunityType
+    rows: list[DistrictRow]
+
+
+def rank(values: list[float | None], higher_is_better: bool) -> list[int | None]:
+    """Competition ranking (1, 2, 2, 4); a community with no figure gets no rank."""
+    ranks: list[int | None] = []
+    for value in values:
+        if value is None:
+            ranks.append(None)
+            continue
+        better = sum(1 for other in values if other is not None and
+                     (other > value if higher_is_better else other < value))
+        ranks.append(better + 1)
+    return ranks
+
+
+def district(period: Period, now: datetime) -> list[DistrictGroup]:
+    """Every community side by side, ranked only against communities of its own type."""
+    communities = db.session.scalars(sa.select(Community).order_by(Community.name)).all()
+    groups = []
+    for kind in KIND_ORDER:
+        rows = []
+        for community in (c for c in communities if c.kind == kind):
+            people = population(community.id, period)
+            rows.append(DistrictRow(community, people, indicators(people, summaries(community.id, period, now))))
+        if not rows:
+            continue
+        for code, _label, _kind, higher in INDICATORS:
+            for row, place in zip(rows, rank([row.indicators[code] for row in rows], higher)):
+                row.ranks[code] = place
+        rows.sort(key=lambda row: (row.ranks["meals_per_100_elders"] or len(rows) + 1, row.community.name))
+        groups.append(DistrictGroup(kind, rows))
+    return groups
