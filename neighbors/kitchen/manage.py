@@ -172,9 +172,12 @@ def advance_order(order_id: int):
         return see_other("kitchen.manage_meal", meal_id=order.meal_id, _anchor=f"order-{order.id}")
 
     def context() -> dict:
+        """The row alone for htmx; the meal's page (with the refusal at its top) without JavaScript."""
         changed = db.session.get(MealOrder, order_id)
-        return {**_manage_meal_context(changed.meal_id, page_error=error.message if error else None),
-                "order": changed, "error": error.message if error else None}
+        message = error.message if error else None
+        if is_fragment_request():
+            return {"order": changed, "error": message, "advance_form": AdvanceForm(), "form": EmptyForm()}
+        return _manage_meal_context(changed.meal_id, page_error=message)
 
     answer = refuse(error, template="kitchen/manage/meal.html", partial="kitchen/manage/_order_row.html",
                     context=context) if error else render("kitchen/manage/_order_row.html", **context())

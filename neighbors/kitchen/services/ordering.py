@@ -159,12 +159,12 @@ def place_order(actor: User, meal_id: int, for_user: User, quantity: int, fulfil
     meal = find(Meal, meal_id)
     if meal.community_id != for_user.community_id:
         raise NotAllowed(N_("Meals are for residents of the kitchen's own community."))
-    attempt = db.session.begin_nested()
+    savepoint = db.session.begin_nested()
     order = place(actor, meal, for_user, quantity, fulfilment, address, note, submission_key, now)
     if order is None:  # the same form won a moment ago on another server: give the portions back
-        attempt.rollback()
+        savepoint.rollback()
         return _already_placed(actor, for_user.community_id, submission_key)
-    attempt.commit()
+    savepoint.commit()
     return order
 
 
