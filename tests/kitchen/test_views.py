@@ -9,7 +9,7 @@ from neighbors.clock import local_today, utcnow
 from neighbors.extensions import db
 from neighbors.kitchen import services
 from neighbors.kitchen.models import Meal, MealOrder, WelfareCheck
-from tests.factories import link_carer, make_community, make_user
+from tests.factories import link_carer, make_building, make_community, make_user
 from tests.kitchen.helpers import born
 
 
@@ -18,8 +18,6 @@ def place(app):
     community = make_community("镇海社区")
     staff = make_user(community, "staff", name="陈丽华")
     operator = make_user(community, "kitchen", name="林阿水")
-    from tests.factories import make_building
-
     building = make_building(community, "镇海路12号")
     kitchen = services.register_kitchen(staff, community.id, "镇海邻里厨房", "镇海路36号", "10:30-13:00", True,
                                         [building.id], [operator.id], utcnow())
