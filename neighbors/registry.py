@@ -46,7 +46,7 @@ class ModuleHooks:
     person_summary: Callable[[int, int], dict]  # community, user -> what the person page shows of this module
     staff_queue: Callable[[int, datetime], list["QueueItem"]]
     staff_queue_count: Callable[[int, datetime], int]
-    monthly_summary: Callable[[int, date, date], dict]  # community, first day, day after the last
+    monthly_summary: Callable[[int, date, date, datetime], dict]  # community, first day, day after the last, now
     appeal_kinds: Mapping[str, AppealKind] = field(default_factory=dict)
     tick_jobs: Mapping[str, Callable[[datetime], int]] = field(default_factory=dict)
     demo_step: tuple[int, Callable[[Any], None]] | None = None  # (order, step)

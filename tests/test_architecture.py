@@ -114,13 +114,16 @@ def test_no_file_is_long_and_no_function_is_long(path: Path):
 
 
 def _code_files():
-    return [p for p in PACKAGE.rglob("*.py") if p.name != "views.py" and "bench_data" not in p.name]
+    return [p for p in PACKAGE.rglob("*.py") if p.name != "views.py" and "bench_data" not in p.parts]
 
 
 def test_services_commit_only_through_the_service_decorator():
     offenders = []
     for path in PACKAGE.rglob("*.py"):
-        if path.name in ("transactions.py", "cli.py", "bench_data.py", "backup.py") or "demo" in path.name:
+        # the decorator itself; error handlers discarding what an unexpected failure left; commands and
+        # generated data that write in bulk outside the request cycle
+        if (path.name in ("transactions.py", "error_pages.py", "cli.py", "backup.py") or "demo" in path.name
+                or "bench_data" in path.parts):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if re.search(r"db\.session\.(commit|rollback)\(\)", line):
