@@ -1,8 +1,9 @@
-"""Accounts, roles and carers: the only way these change. Callers commit."""
+"""Accounts, roles and carers: the only way these change; every change is one `@service` transaction."""
 from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import phonenumbers
@@ -14,9 +15,10 @@ from .database import begin_write
 from .errors import N_, DomainError, InvalidInput, NotAllowed, NotFound
 from .extensions import db
 from .links import Link
-from .models import Building, CarerLink, Community, Role, RoleGrant, User
+from .models import Building, CarerLink, Community, Role, RoleGrant, SubDistrict, User
 from .notifications import notify
 from .passwords import MIN_LENGTH, weakness
+from .transactions import service
 
 
 def normalise_phone(raw: str) -> str:
@@ -51,6 +53,17 @@ def registration_community(community_id: int) -> Community:
     return community
 
 
+def community_choices() -> list[tuple[int, str]]:
+    """Every community a resident may register in, as the registration form lists them (street by street)."""
+    rows = db.session.execute(
+        sa.select(Community.id, Community.name, SubDistrict.name)
+        .join(SubDistrict, Community.sub_district_id == SubDistrict.id)
+        .order_by(SubDistrict.name, Community.name)
+    ).all()
+    return [(community_id, f"{name}（{street}）") for community_id, name, street in rows]
+
+
+@service
 def register(phone: str, name: str, password: str, community_id: int, now: datetime | None = None) -> User:
     """Self-registration of a resident with a phone login."""
     begin_write()
@@ -66,8 +79,7 @@ def register(phone: str, name: str, password: str, community_id: int, now: datet
     db.session.add(user)
     try:
         db.session.flush()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
+    except sa.exc.IntegrityError:  # the same number registered a moment ago: the transaction is rolled back
         raise InvalidInput(N_("This phone number is already registered. Log in instead."), field="phone") from None
     return user
 
@@ -95,6 +107,15 @@ def authenticate(phone: str, password: str, now: datetime | None = None) -> User
     return user
 
 
+def log_in(phone: str, password: str, now: datetime) -> User:
+    """The user this phone and password belong to; a wrong pair is refused without saying which part was wrong."""
+    user = authenticate(phone, password, now)
+    if user is None:
+        raise InvalidInput(N_("Mobile number or password is not right."))
+    return user
+
+
+@service
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current or ""):
         raise InvalidInput(N_("Your current password is not right."), field="current_password")
@@ -141,13 +162,14 @@ def can_reset_password(actor: User, user: User) -> bool:
     return True
 
 
+@service
 def reset_password(actor: User, user_id: int, now: datetime) -> str:
     """Staff who have checked the person face to face set a one-time password, shown once to them.
 
     Only its hash is kept; every session of the person ends; their next login, within
     ONE_TIME_PASSWORD_LIFETIME, must choose a new password. Staff of the person's community (or an
     admin) only, and only an admin may reset the password of staff or another admin. One
-    transaction: it commits before it returns the password."""
+    transaction: the password is returned only once it is stored."""
     begin_write()
     user = db.session.get(User, user_id, with_for_update=True)
     if user is None:
@@ -161,19 +183,21 @@ def reset_password(actor: User, user_id: int, now: datetime) -> str:
                  after={"must_change_password": True}, now=now)
     notify(user, N_("Community staff set a one-time password for you. Choose your own password now."),
            link=Link("auth.change_password"), now=now)
-    db.session.commit()
     return password
 
 
+@service
 def end_sessions(user: User) -> None:
+    """Logging out ends the account's sessions everywhere, so a copied cookie is worthless."""
     begin_write()
     user.end_sessions()
 
 
+@service
 def register_resident_without_phone(
     actor: User,
-    name: str,
     community_id: int,
+    name: str,
     birth_date: date | None = None,
     building_id: int | None = None,
     unit: str = "",
@@ -207,7 +231,8 @@ def require_staff_of(actor: User, community_id: int) -> None:
         raise NotAllowed(N_("Only staff of this community can do that."))
 
 
-def grant_role(actor: User | None, user: User, role: str, department: str = "") -> RoleGrant:
+@service
+def grant_role(actor: User | None, user: User, role: Role, department: str = "") -> RoleGrant:
     role = Role(role)
     if actor is not None:
         require_staff_of(actor, user.community_id)
@@ -227,7 +252,29 @@ def grant_role(actor: User | None, user: User, role: str, department: str = "") 
     return grant
 
 
-def revoke_role(actor: User | None, user: User, role: str) -> None:
+@service
+def register_with_roles(phone: str, name: str, password: str, community_id: int, roles: Iterable[Role],
+                        now: datetime | None = None) -> User:
+    """An account made by the operator on the command line: registered and given its roles at once."""
+    user = register(phone, name, password, community_id, now)
+    grant_roles(None, user, roles)
+    return user
+
+
+@service
+def grant_roles(actor: User | None, user: User, roles: Iterable[Role], department: str = "") -> None:
+    for role in roles:
+        grant_role(actor, user, role, department=department)
+
+
+@service
+def revoke_roles(actor: User | None, user: User, roles: Iterable[Role]) -> None:
+    for role in roles:
+        revoke_role(actor, user, role)
+
+
+@service
+def revoke_role(actor: User | None, user: User, role: Role) -> None:
     role = Role(role)
     if actor is not None:
         require_staff_of(actor, user.community_id)
@@ -245,6 +292,7 @@ def revoke_role(actor: User | None, user: User, role: str) -> None:
                  before={"roles": before}, after={"roles": sorted(user.roles)})
 
 
+@service
 def set_volunteer_verified(actor: User, volunteer: User, verified: bool, now: datetime | None = None) -> None:
     """Staff vouch for a volunteer's party membership and skills; only then can they take work."""
     require_staff_of(actor, volunteer.community_id)
@@ -263,6 +311,7 @@ def set_volunteer_verified(actor: User, volunteer: User, verified: bool, now: da
                  before=before, after={"verified": verified})
 
 
+@service
 def link_carer(actor: User, carer: User, resident: User, relation: str = "") -> CarerLink:
     require_staff_of(actor, resident.community_id)
     if carer.id == resident.id:
@@ -281,6 +330,7 @@ def link_carer(actor: User, carer: User, resident: User, relation: str = "") -> 
     return link
 
 
+@service
 def unlink_carer(actor: User, link: CarerLink) -> None:
     require_staff_of(actor, link.community_id)
     audit.record(actor, "carer.unlinked", link, community_id=link.community_id, subject=link.resident,
@@ -358,8 +408,16 @@ def find_by_phone(phone: str) -> User:
     return user
 
 
+@service
 def set_elder_mode(user: User, on: bool) -> None:
     user.elder_mode = on
+
+
+@service
+def set_locale(user: User, locale: str) -> None:
+    """The language the person chose, kept for their next visit on any device."""
+    begin_write()
+    user.locale = locale
 
 
 def check_birth_date(birth_date: date | None, today: date) -> None:
@@ -371,6 +429,7 @@ def check_birth_date(birth_date: date | None, today: date) -> None:
         raise InvalidInput(N_("Check the birth date: the year looks wrong."), field="birth_date")
 
 
+@service
 def update_resident(
     actor: User,
     resident: User,

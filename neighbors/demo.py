@@ -10,6 +10,7 @@ from .clock import utcnow
 from .extensions import db
 from .models import Building, CarerLink, Community, CommunityType, District, Role, SubDistrict, User
 from .registry import installed
+from .transactions import service
 
 DEMO_PASSWORD = "demo1234"
 
@@ -142,13 +143,14 @@ def build_people(ctx: DemoContext) -> None:
         ctx.residents[community_name] = people
 
 
+@service
 def build(now: datetime | None = None) -> DemoContext:
+    """The whole demo in one transaction: the modules' steps join it, and it commits once at the end."""
     ctx = DemoContext(now=now or utcnow())
     build_places(ctx)
     build_people(ctx)
     for _order, fn in installed().demo_steps():  # each module's step, in the order its hooks give
         fn(ctx)
-    db.session.commit()
     return ctx
 
 

@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from .extensions import db
 from .registry import installed
+from .transactions import service
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +21,13 @@ def jobs() -> dict[str, Job]:
 
 
 def run_all(now: datetime) -> dict[str, int]:
-    """Run every job in its own transaction; one failing job does not stop the others."""
+    """Run every job in its own transaction (committed, or rolled back when it fails); one failing job does
+    not stop the others."""
     done: dict[str, int] = {}
     for name, fn in sorted(jobs().items()):
         try:
-            done[name] = fn(now) or 0
-            db.session.commit()
+            done[name] = service(fn)(now) or 0
         except Exception:
-            db.session.rollback()
             log.exception("tick job %s failed", name)
             done[name] = -1
     return done

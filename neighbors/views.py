@@ -1,13 +1,12 @@
 """Home, account, language, elder mode, notifications and the health check."""
-from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, redirect, request, session, url_for
 from flask_login import current_user
 
 from . import accounts, notifications
-from .database import begin_write
-from .extensions import db, htmx
 from .forms import EmptyForm
 from .security import login_required
 from .urls import safe_next
+from .web import is_fragment_request, render, see_other
 
 bp = Blueprint("main", __name__)
 
@@ -23,7 +22,7 @@ def healthz():
 
 @bp.get("/")
 def home():
-    return render_template("home.html", form=EmptyForm())
+    return render("home.html", form=EmptyForm())
 
 
 @bp.get("/lang/<code>")
@@ -31,9 +30,7 @@ def switch_language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
         if current_user.is_authenticated:
-            begin_write()
-            current_user.locale = code
-            db.session.commit()
+            accounts.set_locale(current_user._get_current_object(), code)
     target = safe_next(request.args.get("next") or _referrer_path(), url_for("main.home"))
     response = redirect(target, 303)
     if code in LANGUAGES:
@@ -52,12 +49,11 @@ def _referrer_path() -> str | None:
 def toggle_elder_mode():
     form = EmptyForm()
     if not form.validate_on_submit():
-        return redirect(url_for("main.home"), 303)
+        return see_other("main.home")
     on = request.form.get("on") == "1"
     session["elder"] = on
     if current_user.is_authenticated:
-        accounts.set_elder_mode(current_user, on)
-        db.session.commit()
+        accounts.set_elder_mode(current_user._get_current_object(), on)
     target = safe_next(request.form.get("next"), url_for("main.home"))
     response = redirect(target, 303)
     response.set_cookie("elder", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
@@ -67,13 +63,13 @@ def toggle_elder_mode():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("account.html", form=EmptyForm())
+    return render("account.html", form=EmptyForm())
 
 
 @bp.get("/notifications/bell")
 @login_required
 def bell():
-    return render_template("_bell.html", unread=notifications.unread_count(current_user))
+    return render("_bell.html", unread=notifications.unread_count(current_user))
 
 
 @bp.get("/notifications")
@@ -82,8 +78,8 @@ def notification_list():
     """Opening the list reads the notifications: they are shown as new once, then marked read."""
     items = notifications.recent(current_user)
     unread_ids = {item.id for item in items if item.read_at is None}
-    response = render_template("notifications.html", items=items, unread_ids=unread_ids,
-                               render_note=notifications.render, form=EmptyForm())
+    response = render("notifications.html", items=items, unread_ids=unread_ids,
+                      render_note=notifications.render, form=EmptyForm())
     if unread_ids:
         notifications.mark_all_read(current_user)
     return response
@@ -95,6 +91,6 @@ def mark_read():
     form = EmptyForm()
     if form.validate_on_submit():
         notifications.mark_all_read(current_user)
-    if htmx:
-        return render_template("_bell.html", unread=0)
-    return redirect(url_for("main.notification_list"), 303)
+    if is_fragment_request():
+        return render("_bell.html", unread=0)
+    return see_other("main.notification_list")

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from neighbors import accounts
 from neighbors.errors import InvalidInput, NotAllowed, NotFound
 from neighbors.extensions import db
-from neighbors.models import AuditEntry
+from neighbors.models import AuditEntry, Role
 from tests.factories import link_carer, make_community, make_user
 
 
@@ -26,11 +26,9 @@ def audit_actions() -> list[str]:
 def test_staff_grant_and_revoke_roles_in_their_community_with_audit(zhenhai):
     staff = make_user(zhenhai, "staff")
     resident = make_user(zhenhai, name="黄建国")
-    accounts.grant_role(staff, resident, "officer", department="城管")
-    db.session.commit()
+    accounts.grant_role(staff, resident, Role.OFFICER, department="城管")
     assert resident.roles == {"resident", "officer"}
-    accounts.revoke_role(staff, resident, "officer")
-    db.session.commit()
+    accounts.revoke_role(staff, resident, Role.OFFICER)
     assert resident.roles == {"resident"}
     entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["role.granted", "role.revoked"]
@@ -43,7 +41,7 @@ def test_staff_cannot_change_roles_in_another_community(zhenhai, lujiang):
     staff = make_user(zhenhai, "staff")
     outsider = make_user(lujiang)
     with pytest.raises(NotAllowed):
-        accounts.grant_role(staff, outsider, "volunteer")
+        accounts.grant_role(staff, outsider, Role.VOLUNTEER)
     assert outsider.roles == {"resident"}
     assert audit_actions() == []
 
@@ -53,15 +51,15 @@ def test_only_an_admin_grants_admin(zhenhai):
     admin = make_user(make_community("深田社区", street="开元街道"), "admin")
     resident = make_user(zhenhai)
     with pytest.raises(NotAllowed):
-        accounts.grant_role(staff, resident, "admin")
-    accounts.grant_role(admin, resident, "staff")
+        accounts.grant_role(staff, resident, Role.ADMIN)
+    accounts.grant_role(admin, resident, Role.STAFF)
     assert "staff" in resident.roles
 
 
 def test_staff_cannot_remove_their_own_staff_role(zhenhai):
     staff = make_user(zhenhai, "staff")
     with pytest.raises(NotAllowed):
-        accounts.revoke_role(staff, staff, "staff")
+        accounts.revoke_role(staff, staff, Role.STAFF)
 
 
 def test_verifying_a_volunteer_is_audited_and_can_be_withdrawn(zhenhai):
@@ -69,18 +67,17 @@ def test_verifying_a_volunteer_is_audited_and_can_be_withdrawn(zhenhai):
     volunteer = make_user(zhenhai, "volunteer", party_member=True)
     assert not volunteer.is_verified_volunteer
     accounts.set_volunteer_verified(staff, volunteer, True)
-    db.session.commit()
     assert volunteer.is_verified_volunteer
     accounts.set_volunteer_verified(staff, volunteer, False)
-    db.session.commit()
     assert not volunteer.is_verified_volunteer
     assert audit_actions() == ["volunteer.verified", "volunteer.unverified"]
 
 
 def test_only_volunteers_can_be_verified(zhenhai):
     staff = make_user(zhenhai, "staff")
+    resident = make_user(zhenhai)
     with pytest.raises(InvalidInput):
-        accounts.set_volunteer_verified(staff, make_user(zhenhai), True)
+        accounts.set_volunteer_verified(staff, resident, True)
 
 
 def test_staff_register_an_elder_without_a_phone_and_link_her_daughter(zhenhai):
@@ -88,10 +85,9 @@ def test_staff_register_an_elder_without_a_phone_and_link_her_daughter(zhenhai):
 
     staff = make_user(zhenhai, "staff")
     daughter = make_user(zhenhai, name="王美玲")
-    mother = accounts.register_resident_without_phone(staff, "郑长华", zhenhai.id, birth_date=date(1941, 3, 2),
+    mother = accounts.register_resident_without_phone(staff, zhenhai.id, "郑长华", birth_date=date(1941, 3, 2),
                                                       unit="3单元201室", needs_care=True)
     accounts.link_carer(staff, daughter, mother, relation="女儿")
-    db.session.commit()
     assert mother.phone is None and not mother.can_log_in and mother.roles == {"resident"}
     assert accounts.carers_of(mother) == [daughter]
     assert [p.name for p in accounts.people_i_can_act_for(daughter)] == ["王美玲", "郑长华"]

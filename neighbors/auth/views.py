@@ -2,18 +2,17 @@ import logging
 import time
 from datetime import timedelta
 
-import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts
+from ..clock import utcnow
 from ..errors import DomainError
-from ..extensions import db, limiter
-from ..forms import show_error
-from ..models import Community, SubDistrict
+from ..extensions import htmx, limiter
 from ..security import login_required
 from ..urls import safe_next
+from ..web import put_on_form, render, see_other, submit
 from .forms import ChangePasswordForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -56,11 +55,11 @@ def check_session():
         session.clear()
         logout_user()
         flash(_("For safety, staff accounts log in again every 12 hours. Please log in."), "info")
-        if request.headers.get("HX-Request"):
+        if htmx:  # boosted or not, htmx leaves the page for the login form
             return "", 204, {"HX-Redirect": url_for("auth.login")}
-        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None), 303)
+        return see_other("auth.login", next=request.full_path if request.method == "GET" else None)
     if current_user.must_change_password and request.endpoint not in OPEN_DURING_FORCED_CHANGE:
-        return redirect(url_for("auth.change_password"), 303)
+        return see_other("auth.change_password")
     return None
 
 
@@ -77,15 +76,6 @@ def _phone_key() -> str:
 
 def _failed(response) -> bool:
     return response.status_code != 303
-
-
-def community_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        sa.select(Community.id, Community.name, SubDistrict.name)
-        .join(SubDistrict, Community.sub_district_id == SubDistrict.id)
-        .order_by(SubDistrict.name, Community.name)
-    ).all()
-    return [(community_id, f"{name}（{street}）") for community_id, name, street in rows]
 
 
 def _start_session(user, remember: bool = True) -> None:
@@ -106,71 +96,64 @@ def _start_session(user, remember: bool = True) -> None:
                on_breach=_log_refusal)
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.phone.data, form.password.data)
-        except DomainError as error:
-            user = None
-            show_error(form, error)
-        if user is not None:
-            _start_session(user)
-            db.session.commit()
-            security_log.info("login: user=%s address=%s", user.id, request.remote_addr)
-            if user.must_change_password:
-                return redirect(url_for("auth.change_password"), 303)
-            return redirect(safe_next(request.args.get("next"), url_for("main.home")), 303)
+    if not form.validate_on_submit():
+        return render("auth/login.html", form=form, status=422 if request.method == "POST" else 200)
+    try:
+        user = accounts.log_in(form.phone.data, form.password.data, utcnow())
+    except DomainError as error:
         security_log.warning("login failed: phone=%s address=%s", masked_phone(form.phone.data), request.remote_addr)
-        if not form.form_errors:
-            form.form_errors.append(_("Mobile number or password is not right."))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+        put_on_form(form, error)
+        return render("auth/login.html", form=form, status=422)
+    _start_session(user)
+    security_log.info("login: user=%s address=%s", user.id, request.remote_addr)
+    if user.must_change_password:
+        return see_other("auth.change_password")
+    return redirect(safe_next(request.args.get("next"), url_for("main.home")), 303)
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"], scope="register-address", on_breach=_log_refusal)
 def register():
     form = RegisterForm()
-    form.community.choices = community_choices()
-    if form.validate_on_submit():
-        try:
-            user = accounts.register(form.phone.data, form.name.data, form.password.data, form.community.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            _start_session(user)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(url_for("main.home"), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form), status
+    form.community.choices = accounts.community_choices()
+    if request.method == "GET":
+        return render("auth/register.html", form=form)
+    return submit(form, lambda: accounts.register(form.phone.data, form.name.data, form.password.data,
+                                                  form.community.data, utcnow()),
+                  done=_welcome, template="auth/register.html")
+
+
+def _welcome(user):
+    _start_session(user)
+    flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+    return see_other("main.home")
 
 
 @bp.post("/logout")
 def logout():
     """Logging out ends this account's sessions everywhere, so a copied cookie is worthless."""
     if current_user.is_authenticated:
-        accounts.end_sessions(current_user)
-        db.session.commit()
+        accounts.end_sessions(current_user._get_current_object())
     keep = {key: session[key] for key in ("lang", "elder") if key in session}
     session.clear()
     session.update(keep)
     logout_user()  # after clearing: it leaves the flag that deletes the remember-me cookie
-    return redirect(url_for("main.home"), 303)
+    return see_other("main.home")
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            _start_session(current_user._get_current_object())  # other devices are now logged out
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("main.account"), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/password.html", form=form, forced=current_user.must_change_password), status
+    if request.method == "GET":
+        return render("auth/password.html", form=form, forced=current_user.must_change_password)
+    user = current_user._get_current_object()
+    return submit(form, lambda: accounts.change_password(user, form.current_password.data, form.new_password.data),
+                  done=lambda _result: _password_changed(user), template="auth/password.html",
+                  context=lambda: {"forced": user.must_change_password})
+
+
+def _password_changed(user):
+    _start_session(user)  # other devices are now logged out
+    flash(_("Your password has been changed."), "success")
+    return see_other("main.account")
