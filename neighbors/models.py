@@ -124,10 +124,10 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
-    def roles(self) -> set[str]:
-        return {grant.role for grant in self.role_grants}
+    def roles(self) -> set[Role]:
+        return {Role(grant.role) for grant in self.role_grants}
 
-    def has_role(self, *roles: str) -> bool:
+    def has_role(self, *roles: Role) -> bool:
         return bool(self.roles & {str(r) for r in roles})
 
     @property
@@ -179,7 +179,7 @@ class RoleGrant(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "role"),
         sa.CheckConstraint(
-            "role IN ('resident','volunteer','kitchen','patroller','officer','staff','admin')",
+            "role IN (" + ",".join(f"'{role.value}'" for role in Role) + ")",
             name="known_role",
         ),
     )

@@ -6,9 +6,10 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import login_manager
+from .models import Role
 
 
-def role_required(*roles: str):
+def role_required(*roles: Role):
     """A visitor is sent to log in; a user without any of `roles` gets 403. Admins pass."""
 
     def decorator(view):

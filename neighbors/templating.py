@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .clock import to_local
+from .models import Role
 
 
 def yuan(fen: int | None) -> str:
@@ -48,19 +49,19 @@ def hours(minutes: int | None) -> str:
 
 
 ROLE_LABELS = {
-    "resident": _l("Resident"),
-    "volunteer": _l("Volunteer"),
-    "kitchen": _l("Kitchen operator"),
-    "patroller": _l("Patroller"),
-    "officer": _l("Officer"),
-    "staff": _l("Community staff"),
-    "admin": _l("Administrator"),
+    Role.RESIDENT: _l("Resident"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.KITCHEN: _l("Kitchen operator"),
+    Role.PATROLLER: _l("Patroller"),
+    Role.OFFICER: _l("Officer"),
+    Role.STAFF: _l("Community staff"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 COMMUNITY_KINDS = {"new_town": _l("New town"), "old_town": _l("Old town"), "village": _l("Village turned community")}
 
 
-def role_label(role: str) -> str:
+def role_label(role: Role | str) -> str:
     return str(ROLE_LABELS.get(str(role), role))
 
 

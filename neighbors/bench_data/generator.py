@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from ..clock import local_to_utc, local_today
 from ..extensions import db
+from ..models import Role
 from .alleys import AlleyRows
 from .kitchen import KitchenRows
 from .mutualaid import AidRows
@@ -86,7 +87,7 @@ class Generator(KitchenRows, AidRows, AlleyRows):
         self.mutual_aid(people)
         self.alleys(people)
 
-    def person(self, community_id: int, buildings, roles: list[str], *, phone: str | None = None,
+    def person(self, community_id: int, buildings, roles: list[Role], *, phone: str | None = None,
                login: bool = False, birth_year: tuple[int, int] = (1930, 2004), department: str = "",
                party_member: bool = False, verified_by: int | None = None, name: str | None = None) -> Person:
         user_id = self.ids("users")
@@ -102,10 +103,10 @@ class Generator(KitchenRows, AidRows, AlleyRows):
                      password_hash=self.password_hash if login else None, birth_date=born, needs_care=needs_care,
                      party_member=party_member, building_id=building_id, unit=unit, elder_mode=born.year < 1950,
                      locale=None, active=True, created_at=created)
-        for role in ["resident", *roles]:
-            verified = verified_by is not None and role == "volunteer"
+        for role in [Role.RESIDENT, *roles]:
+            verified = verified_by is not None and role == Role.VOLUNTEER
             self.out.add("role_grants", id=self.ids("role_grants"), community_id=community_id, user_id=user_id,
-                         role=role, department=department if role == "officer" else "", granted_by_id=None,
+                         role=role.value, department=department if role == Role.OFFICER else "", granted_by_id=None,
                          granted_at=created, verified_at=created + timedelta(days=1) if verified else None,
                          verified_by_id=verified_by if verified else None)
         return Person(user_id, name or "", born, needs_care, building_name + unit, phone)
@@ -113,21 +114,21 @@ class Generator(KitchenRows, AidRows, AlleyRows):
     def people(self, community_id: int, buildings, first: bool) -> CommunityPeople:
         total = self.scale.per_community(self.scale.residents)
         phones = BENCH_PHONES if first else {}
-        admin = self.person(community_id, buildings, ["admin"], phone=phones.get("admin"), login=True,
+        admin = self.person(community_id, buildings, [Role.ADMIN], phone=phones.get("admin"), login=True,
                             birth_year=(1970, 1990)) if first else None
-        staff = self.person(community_id, buildings, ["staff"], phone=phones.get("staff"), login=True,
+        staff = self.person(community_id, buildings, [Role.STAFF], phone=phones.get("staff"), login=True,
                             birth_year=(1975, 1998))
-        operators = [self.person(community_id, buildings, ["kitchen"], phone=phones.get("operator") if n == 0 else None,
+        operators = [self.person(community_id, buildings, [Role.KITCHEN], phone=phones.get("operator") if n == 0 else None,
                                  login=True, birth_year=(1960, 1990)) for n in range(2)]
         volunteer_count = max(3, total * 2 // 100)
-        volunteers = [self.person(community_id, buildings, ["volunteer"], login=True, birth_year=(1950, 2000),
+        volunteers = [self.person(community_id, buildings, [Role.VOLUNTEER], login=True, birth_year=(1950, 2000),
                                   phone=phones.get("volunteer") if n == 0 else None,
                                   party_member=self.random.random() < 0.6, verified_by=staff.id)
                       for n in range(volunteer_count)]
-        patrollers = [self.person(community_id, buildings, ["patroller"], login=True, birth_year=(1950, 1995),
+        patrollers = [self.person(community_id, buildings, [Role.PATROLLER], login=True, birth_year=(1950, 1995),
                                   phone=phones.get("patroller") if n == 0 else None, party_member=True)
                       for n in range(max(4, min(20, total // 150)))]
-        officers = {dept: self.person(community_id, buildings, ["officer"], login=True, birth_year=(1975, 1998),
+        officers = {dept: self.person(community_id, buildings, [Role.OFFICER], login=True, birth_year=(1975, 1998),
                                       department=dept, phone=phones.get("officer") if dept == "城管" else None)
                     for dept in DEPARTMENTS}
         everyone = [staff, *operators, *volunteers, *patrollers, *officers.values()]
