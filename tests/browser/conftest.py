@@ -67,6 +67,15 @@ class PageProblems:
 
 
 @pytest.fixture
+def clock_start():
+    """The browser suite's clock starts at the real time: the live server it drives reads the real clock, so a
+    meal published for "tomorrow" must be tomorrow for the server too."""
+    from neighbors.clock import utcnow
+
+    return utcnow()
+
+
+@pytest.fixture
 def problems(page):
     watcher = PageProblems()
     watcher.watch(page)

@@ -1,31 +1,19 @@
 """People and places for the cross-cutting journeys (English, and without JavaScript).
 
-Each builds what one journey needs through the modules' own services, with the real clock,
-because the journeys run against a live server that uses it.
+Each builds what one journey needs through the modules' own services at the browser suite's `now`
+(the real time: the live server reads the real clock), with the factories' people.
 """
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from PIL import Image
-from werkzeug.security import generate_password_hash
 
-from neighbors.clock import local_today, utcnow
+from neighbors.clock import local_today
 from neighbors.extensions import db
 from neighbors.models import Community, User
 from tests.browser.conftest import PageProblems
 from tests.factories import PASSWORD, link_carer, make_building, make_community, make_user
-
-FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-
-
-def person(community: Community, *roles: str, **fields) -> User:
-    """A factory user whose password is quick to check: journeys log in many times."""
-    user = make_user(community, *roles, password=None, **fields)
-    user.password_hash = FAST_HASH
-    db.session.commit()
-    return user
-
 
 def log_in(page, base_url: str, user: User) -> None:
     page.goto(base_url + "/auth/login")
@@ -90,20 +78,19 @@ class KitchenPlace:
     meal_id: int  # tomorrow's lunch
 
 
-def kitchen_place(capacity: int = 20) -> KitchenPlace:
+def kitchen_place(now: datetime, capacity: int = 20) -> KitchenPlace:
     from neighbors.kitchen import services
 
-    now = utcnow()
     community = make_community("镇海社区")
-    staff = person(community, "staff", name="陈丽华")
-    operator = person(community, "kitchen", name="林阿水")
+    staff = make_user(community, "staff", name="陈丽华")
+    operator = make_user(community, "kitchen", name="林阿水")
     building = make_building(community, "镇海路12号")
     kitchen = services.register_kitchen(staff, community.id, "镇海邻里厨房", "镇海路36号", "10:30-13:00", True,
                                         [building.id], [operator.id], now)
     today = local_today(now)
-    resident = person(community, name="郑长华", birth_date=today.replace(year=today.year - 84))
+    resident = make_user(community, name="郑长华", birth_date=today.replace(year=today.year - 84))
     mother = make_user(community, name="林秀英", phone=None, password=None, birth_date=date(today.year - 86, 5, 1))
-    daughter = person(community, name="王美玲", birth_date=date(1968, 11, 20), unit="3单元502室")
+    daughter = make_user(community, name="王美玲", birth_date=date(1968, 11, 20), unit="3单元502室")
     link_carer(daughter, mother)
     meal = services.publish_meal(operator, kitchen.id, today + timedelta(days=1), "lunch", "卤肉", "清炒地瓜叶",
                                  "紫菜蛋花汤", capacity, now)
@@ -121,17 +108,16 @@ class AidPlace:
     daughter: User
 
 
-def aid_place() -> AidPlace:
+def aid_place(now: datetime) -> AidPlace:
     from neighbors.mutualaid import services
 
-    now = utcnow()
     community = make_community("镇海社区")
-    volunteer = person(community, "volunteer", name="黄建国", party_member=True, verified=True,
+    volunteer = make_user(community, "volunteer", name="黄建国", party_member=True, verified=True,
                        birth_date=date(1965, 4, 1), building="镇海路8号", unit="1单元101室")
     services.save_profile(volunteer, skill_ids=["水电维修"], intro="退休电工",  # a skill by name or id
                           windows=[(day, time(8), time(18)) for day in range(7)], now=now)
     mother = make_user(community, name="郑长华", phone=None, password=None, birth_date=date(1941, 3, 2))
-    daughter = person(community, name="王美玲", birth_date=date(1968, 11, 20))
+    daughter = make_user(community, name="王美玲", birth_date=date(1968, 11, 20))
     link_carer(daughter, mother)
     db.session.commit()
     return AidPlace(community, volunteer, mother, daughter)
@@ -147,15 +133,14 @@ class AlleyPlace:
     alley_id: int
 
 
-def alley_place() -> AlleyPlace:
+def alley_place(now: datetime) -> AlleyPlace:
     from neighbors.alleys import services
 
-    now = utcnow()
     community = make_community("鹭江道社区", street="鹭江街道")
-    staff = person(community, "staff", name="蔡慧敏")
-    secretary = person(community, "patroller", name="苏明辉", party_member=True)
-    patroller = person(community, "patroller", name="何春生", party_member=True)
-    officer = person(community, "officer", name="许振华", department="城管")
+    staff = make_user(community, "staff", name="蔡慧敏")
+    secretary = make_user(community, "patroller", name="苏明辉", party_member=True)
+    patroller = make_user(community, "patroller", name="何春生", party_member=True)
+    officer = make_user(community, "officer", name="许振华", department="城管")
     branch = services.save_branch(staff, community.id, "打铁巷小巷党支部", secretary.id, now=now)
     services.add_member(staff, branch.id, patroller.id, "patroller", now=now)
     services.add_member(staff, branch.id, officer.id, "officer", "城管", now=now)

@@ -56,8 +56,8 @@ def test_a_visitor_registers_turns_on_elder_mode_and_logs_in_again_in_english(pa
     shot(page, "english-register-4-logged-in-again")
 
 
-def test_a_resident_orders_tomorrows_lunch_cancels_and_orders_again_in_english(page, server, app):
-    place = kitchen_place(capacity=20)
+def test_a_resident_orders_tomorrows_lunch_cancels_and_orders_again_in_english(page, server, app, now):
+    place = kitchen_place(now, capacity=20)
     meal_path = f"/kitchen/meals/{place.meal_id}"
     page.goto(server.url + "/lang/en")
     log_in(page, server.url, place.resident)
@@ -93,8 +93,8 @@ def test_a_resident_orders_tomorrows_lunch_cancels_and_orders_again_in_english(p
     shot(page, "english-kitchen-5-ordered-again")
 
 
-def test_a_carer_orders_for_her_mother_and_sets_a_weekday_standing_order_in_english(page, server, app):
-    place = kitchen_place()
+def test_a_carer_orders_for_her_mother_and_sets_a_weekday_standing_order_in_english(page, server, app, now):
+    place = kitchen_place(now)
     meal_path = f"/kitchen/meals/{place.meal_id}"
     page.goto(server.url + "/lang/en")
     log_in(page, server.url, place.daughter)

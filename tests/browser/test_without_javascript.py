@@ -22,8 +22,8 @@ def remaining(page) -> int:
     return int(page.locator("[data-testid=remaining]").inner_text())
 
 
-def test_a_resident_orders_and_cancels_a_meal_without_javascript(plain, browser_server, app):
-    place = kitchen_place(capacity=20)
+def test_a_resident_orders_and_cancels_a_meal_without_javascript(plain, browser_server, app, now):
+    place = kitchen_place(now, capacity=20)
     url = browser_server.url
     page = plain.new_page()
     log_in(page, url, place.resident)
@@ -53,8 +53,8 @@ def test_a_resident_orders_and_cancels_a_meal_without_javascript(plain, browser_
     shot(page, "nojs-kitchen-4-ordered-again")
 
 
-def test_a_daughter_asks_for_a_plumber_and_credits_move_without_javascript(plain, browser_server, app):
-    place = aid_place()
+def test_a_daughter_asks_for_a_plumber_and_credits_move_without_javascript(plain, browser_server, app, now):
+    place = aid_place(now)
     url = browser_server.url
     daughter = plain.new_page()
     log_in(daughter, url, place.daughter)
@@ -97,8 +97,8 @@ def test_a_daughter_asks_for_a_plumber_and_credits_move_without_javascript(plain
 
 
 def test_a_patroller_reports_a_problem_that_is_fixed_and_verified_without_javascript(plain, browser_server, app,
-                                                                                      tmp_path):
-    place = alley_place()
+                                                                                      tmp_path, now):
+    place = alley_place(now)
     url = browser_server.url
     patroller = plain.new_page()
     log_in(patroller, url, place.patroller)

@@ -1,4 +1,4 @@
-"""Fixtures for the security suite: one user per role in two communities, fast sign-in,
+"""Fixtures for the security suite: one user per role in two communities, sign-in without a form,
 a fingerprint of every table (to prove a refused request changed nothing), and an app
 with rate limiting switched on."""
 from __future__ import annotations
@@ -7,19 +7,16 @@ import itertools
 import re
 import time
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from neighbors import create_app
-from neighbors.clock import utcnow
 from neighbors.extensions import db, limiter
-from neighbors.models import CarerLink, Notification, RoleGrant, User
+from neighbors.models import CarerLink, Notification, User
 from tests.conftest import IsolatedClient, _test_config, empty_all_tables
-from tests.factories import PASSWORD, make_building, make_community
+from tests.factories import make_building, make_community, make_user
 from tests.security import records
 
 # The people the matrix checks, in the order of its columns. Everyone is in "here" except
@@ -43,12 +40,6 @@ DEPARTMENTS = {"officer": "城管"}
 WHERE = {"here": ("镇海社区", "中华街道"), "other": ("鹭江道社区", "鹭江街道")}
 _phones = itertools.count(1)
 CJK = r"[\u4e00-\u9fff]"
-
-
-@cache
-def password_hash() -> str:
-    """scrypt is slow on purpose; every test person shares one hash of the factories' password."""
-    return generate_password_hash(PASSWORD, method="scrypt")
 
 
 def next_phone(prefix: str = "1360") -> str:
@@ -124,22 +115,11 @@ def build_world() -> World:
     for where, community in communities.items():
         building = make_building(community, "镇海路12号" if where == "here" else "鹭江道8号")
         for role, extra in ROLE_GRANTS.items():
-            person = User(community_id=community.id, name=f"{role}-{where}", phone=next_phone(),
-                          password_hash=password_hash(), building_id=building.id, unit=f"{next(flat)}室")
-            person.role_grants.append(RoleGrant(role="resident", community_id=community.id))
-            for granted in extra:
-                grant = RoleGrant(role=granted, community_id=community.id, department=DEPARTMENTS.get(role, ""))
-                if role == "volunteer+":
-                    grant.verified_at = utcnow()
-                person.role_grants.append(grant)
-            db.session.add(person)
-            people[(role, where)] = person
-        elder = User(community_id=community.id, name=f"elder-{where}", phone=None, needs_care=True,
-                     building_id=building.id, unit=f"{next(flat)}室")
-        elder.role_grants.append(RoleGrant(role="resident", community_id=community.id))
-        db.session.add(elder)
-        elders[where] = elder
-    db.session.flush()
+            people[(role, where)] = make_user(community, *extra, name=f"{role}-{where}", phone=next_phone(),
+                                              building=building.name, unit=f"{next(flat)}室",
+                                              department=DEPARTMENTS.get(role, ""), verified=role == "volunteer+")
+        elders[where] = make_user(community, name=f"elder-{where}", phone=None, password=None, needs_care=True,
+                                  building=building.name, unit=f"{next(flat)}室")
     for where in communities:
         db.session.add(CarerLink(carer_id=people[("carer", where)].id, resident_id=elders[where].id,
                                  community_id=communities[where].id, relation="女儿"))

@@ -430,19 +430,11 @@ def person_revoke(world, where):
 @builder("person")
 def person(world, where, unit="9单元909室"):
     """A resident staff manage: a new neighbour who also volunteers."""
-    from neighbors.extensions import db
-    from neighbors.models import RoleGrant, User
+    from tests.factories import make_user
+    from tests.security.conftest import next_phone
 
-    from tests.security.conftest import next_phone, password_hash
-
-    community = world.community(where)
-    made = User(community_id=community.id, name=f"新邻居{where}", phone=next_phone("1380"),
-                password_hash=password_hash(), building_id=world.user("resident", where).building_id, unit=unit)
-    made.role_grants.append(RoleGrant(role="resident", community_id=community.id))
-    made.role_grants.append(RoleGrant(role="volunteer", community_id=community.id))
-    db.session.add(made)
-    db.session.commit()
-    return made
+    return make_user(world.community(where), "volunteer", name=f"新邻居{where}", phone=next_phone("1380"),
+                     building=world.user("resident", where).building.name, unit=unit)
 
 
 @builder("carer_link")

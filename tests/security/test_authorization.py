@@ -27,8 +27,9 @@ import sqlalchemy as sa
 from flask import Flask
 
 from neighbors.extensions import db
+from neighbors.passwords import hash_password
 from tests.factories import PASSWORD
-from tests.security.conftest import ROLES, World, changes, fingerprint, password_hash, sign_in
+from tests.security.conftest import ROLES, World, changes, fingerprint, sign_in
 from tests.security.records import _skill_id, jpeg_bytes
 
 # Outcomes:  200 the page · 303 done (sent on, not to the login page) · login sent to log in
@@ -246,7 +247,7 @@ def _register_data(world: World, _where: str, _actor) -> dict:
 
 def _restore_password(_world: World, actor) -> None:
     if actor is not None:
-        actor.password_hash = password_hash()
+        actor.password_hash = hash_password(PASSWORD)  # as before the change, without ending their session
 
 
 CALLS: dict[str, Call] = {
