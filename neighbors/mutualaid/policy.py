@@ -33,8 +33,6 @@ def _moves(actor: User, request: Any, action: str) -> bool:
     return request.allows(action) and _in_reach(actor, request)
 
 
-# --- moving a request --------------------------------------------------------------------------------------
-
 @policy.rule("accept")
 def _accept(actor: User, request: Any) -> bool:
     return (_moves(actor, request, "accept") and actor.is_verified_volunteer and actor.id != request.requester_id
@@ -89,8 +87,6 @@ def _cancel(actor: User, request: Any) -> bool:
     return _moves(actor, request, "cancel") and (_staff(actor, request.community_id)
                                                  or _requester_side(actor, request))
 
-
-# --- changing and reading a request --------------------------------------------------------------------------
 
 @policy.rule("speak_for")
 def _speak_for(actor: User, request: Any) -> bool:
@@ -149,8 +145,6 @@ def _appeal(actor: User, request: Any) -> bool:
     return request.hidden and actor.id in (request.requester_id, request.created_by_id)
 
 
-# --- offers, volunteers and the community --------------------------------------------------------------------
-
 @policy.rule("post_offer")
 def _post_offer(actor: User, _record: Any = None) -> bool:
     return actor.is_verified_volunteer
@@ -175,6 +169,12 @@ def _ask_for_offer(actor: User, offer: Any) -> bool:
 @policy.rule("change_profile")
 def _change_profile(actor: User, person: Any) -> bool:
     return actor.id == person.id
+
+
+@policy.rule("wait_for_verification")
+def _wait_for_verification(actor: User, _record: Any = None) -> bool:
+    """A volunteer staff have not verified yet: told so where they would otherwise accept work."""
+    return actor.has_role(Role.VOLUNTEER) and not actor.is_verified_volunteer
 
 
 @policy.rule("see_board")

@@ -99,8 +99,8 @@ def board():
     is_volunteer = current_user.has_role(Role.VOLUNTEER)
     skill_ids = services.skill_ids_of(current_user.community_id, current_user.id)
     my_skills = skill_ids or set()
-    open_requests = services.board(current_user, now, skill_ids=my_skills) if policy.may(current_user, "see_board") \
-        else []
+    see_board = policy.may(current_user, "see_board")
+    open_requests = services.board(current_user, now, skill_ids=my_skills) if see_board else []
     people = accounts.people_i_can_act_for(current_user)
     held = services.balances(current_user.community_id, [current_user.id])[current_user.id]
     return render_template(
@@ -424,8 +424,8 @@ def volunteer_page(user_id: int):
     if profile is None and not person.has_role(Role.VOLUNTEER):
         abort(404)
     offers = [o for o in services.offers(person.community_id) if o.volunteer_id == person.id]
-    hidden_offers = services.hidden_offers_of(person.community_id, person.id) \
-        if policy.may(current_user, "change_profile", person) else []
+    own = policy.may(current_user, "change_profile", person)
+    hidden_offers = services.hidden_offers_of(person.community_id, person.id) if own else []
     return render_template("mutualaid/volunteer.html", person=person, profile=profile, offers=offers,
                            hidden_offers=[(offer, appeals.latest_appeal(offer.community_id, "mutualaid.offer", offer.id))
                                           for offer in hidden_offers],
