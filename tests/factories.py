@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from neighbors.extensions import db
 from neighbors.models import (
-    Building, CarerLink, Community, CommunityType, District, RoleGrant, SubDistrict, User,
+    Building, CarerLink, Community, CommunityType, District, Role, RoleGrant, SubDistrict, User,
 )
 
 PASSWORD = "secret-pass-2024"
@@ -46,7 +46,7 @@ def make_building(community: Community, name: str = "镇海路12号") -> Buildin
 
 def make_user(
     community: Community | None = None,
-    *roles: str,
+    *roles: Role | str,
     name: str | None = None,
     phone: str | None = "auto",
     password: str | None = PASSWORD,
@@ -68,7 +68,7 @@ def make_user(
     )
     if password and phone:
         user.set_password(password)
-    for role in ("resident", *roles):
+    for role in (Role.RESIDENT, *map(Role, roles)):
         if any(g.role == role for g in user.role_grants):
             continue
         user.role_grants.append(RoleGrant(role=role, community_id=community.id, department=department))
@@ -78,7 +78,7 @@ def make_user(
         from neighbors.clock import utcnow
 
         for grant in user.role_grants:
-            if grant.role == "volunteer":
+            if grant.role == Role.VOLUNTEER:
                 grant.verified_at = utcnow()
     db.session.commit()
     return user

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from neighbors import create_app
 from neighbors.config import ConfigError
 from neighbors.extensions import db
-from neighbors.models import Community, User
+from neighbors.models import Community, Role, User
 from tests.factories import make_community
 
 
@@ -85,7 +85,7 @@ def test_demo_data_is_idempotent_and_has_the_promised_logins(app):
     assert phones["13900000001"].roles >= {"staff"} and phones["13900000001"].community.name == "镇海社区"
     assert phones["13900000003"].is_verified_volunteer and phones["13900000003"].party_member
     assert phones["13900000004"].name == "郑长华" and phones["13900000004"].age() >= 65
-    assert phones["13900000006"].has_role("officer")
+    assert phones["13900000006"].has_role(Role.OFFICER)
     assert phones["13900000009"].is_admin
     assert phones["13900000010"].is_verified_volunteer
     from neighbors.accounts import carers_of

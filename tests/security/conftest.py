@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from neighbors import create_app
 from neighbors.extensions import db, limiter
-from neighbors.models import CarerLink, Notification, User
+from neighbors.models import CarerLink, Notification, Role, User
 from tests.conftest import IsolatedClient, _test_config, empty_all_tables
 from tests.factories import make_building, make_community, make_user
 from tests.security import records
@@ -99,7 +99,7 @@ class World:
             return set()
         if actor.is_admin:
             return {person.id for person in self.everyone()}
-        if actor.has_role("staff") or wider == "community":
+        if actor.has_role(Role.STAFF) or wider == "community":
             return {person.id for person in self.everyone() if person.community_id == actor.community_id}
         seen = {actor.id}
         if role == "carer":

@@ -398,11 +398,11 @@ def _finding(world, where, category="obstruction", steps=()):
                                     _uuid.uuid4().hex, _now(), new_anyway=True)
     for step in steps:
         if step == "accept":
-            found = services.accept(found.id, officer, _now())
+            found = services.accept(officer, found.id, _now())
         elif step == "resolve":
-            found = services.resolve(found.id, officer, "已清理", photo_file("after.jpg"), _now())
+            found = services.resolve(officer, found.id, "已清理", photo_file("after.jpg"), _now())
         elif step == "verify":
-            found = services.verify(found.id, resident, _now())
+            found = services.verify(resident, found.id, _now())
     return found
 
 

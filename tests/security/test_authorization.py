@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from neighbors.extensions import db
+from neighbors.models import Role
 from neighbors.passwords import hash_password
 from tests.factories import PASSWORD
 from tests.security.conftest import ROLES, World, changes, fingerprint, sign_in
@@ -329,7 +330,7 @@ def _kitchen_form(world, where, actor):
 
 def _help_form(world, where, actor):
     home = _home(world, actor)
-    for_user = world.user("resident", where) if actor is None or actor.has_role("staff", "admin") or \
+    for_user = world.user("resident", where) if actor is None or actor.has_role(Role.STAFF, Role.ADMIN) or \
         actor.id == world.user("resident", where).id else actor
     return {"skill": str(_skill_id(world, where if for_user.id != getattr(actor, "id", None) else home)),
             "title": "灯不亮了", "description": "客厅的灯", "address": "镇海路12号", "when": "asap",
