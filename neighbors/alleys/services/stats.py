@@ -2,8 +2,6 @@
 accepted and fixed; for the stats page, its CSV and staff's monthly report."""
 from __future__ import annotations
 
-import csv
-import io
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -14,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ...clock import local_to_utc
 from ...extensions import db
+from ...spreadsheets import csv_text
 from ..models import CATEGORIES, WITH_DEPARTMENT, Finding, PatrolShift, PatrolSignup
 
 
@@ -85,16 +84,13 @@ def month_stats(community_id: int, start: date, end: date, now: datetime,
 
 
 def stats_csv(stats: dict, scope: str, month: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["scope", "month", "measure", "value"])
+    rows = [["scope", "month", "measure", "value"]]
     for key, value in stats.items():
         if key == "findings_by_category":
-            for code, count in value.items():
-                writer.writerow([scope, month, f"findings_{code}", count])
+            rows += [[scope, month, f"findings_{code}", count] for code, count in value.items()]
         else:
-            writer.writerow([scope, month, key, "" if value is None else value])
-    return out.getvalue()
+            rows.append([scope, month, key, "" if value is None else value])
+    return csv_text(rows, bom=False)
 
 
 def _shift_figures(community_id: int, start: date, end: date, now: datetime) -> dict:

@@ -2,8 +2,6 @@
 all counted from the orders themselves."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
@@ -12,6 +10,7 @@ import sqlalchemy as sa
 from ...clock import age_on
 from ...extensions import db
 from ...models import User
+from ...spreadsheets import csv_text
 from ..models import ELDER_AGE, SERVED, Kitchen, MealOrder, OrderStatus, StandingOrder
 from .common import KITCHEN_NAME, find
 
@@ -71,18 +70,11 @@ def settlement(community_id: int, kitchen_id: int, month_start: date) -> dict:
 
 
 def settlement_csv(report: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["kitchen", report["name"], "month", report["month_start"].strftime("%Y-%m")])
-    writer.writerow(CSV_COLUMNS)
-    for row in report["days"]:
-        writer.writerow([row["day"].isoformat(), *(row[key] for key in FIGURES)])
-    writer.writerow(["total", *(report[key] for key in FIGURES)])
-    writer.writerow([])
-    writer.writerow(["payment_method", "paid_fen"])
-    for method, fen in sorted(report["by_payment"].items()):
-        writer.writerow([method, fen])
-    return out.getvalue()
+    rows = [["kitchen", report["name"], "month", report["month_start"].strftime("%Y-%m")], CSV_COLUMNS]
+    rows += [[row["day"].isoformat(), *(row[key] for key in FIGURES)] for row in report["days"]]
+    rows += [["total", *(report[key] for key in FIGURES)], [], ["payment_method", "paid_fen"]]
+    rows += [[method, fen] for method, fen in sorted(report["by_payment"].items())]
+    return csv_text(rows, bom=False)
 
 
 def _when(condition, value=1):

@@ -1,11 +1,9 @@
 """A report as a spreadsheet: one row per figure, plain numbers a spreadsheet can sum."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask_babel import gettext
 
+from ...spreadsheets import csv_text
 from .figures import Report
 from .labels import ALLEYS, INDICATORS, KITCHEN, KITCHEN_PEOPLE, MUTUALAID, POPULATION, category_label, raw
 
@@ -50,11 +48,7 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
 
 
 def report_csv(report: Report) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([gettext("Community"), gettext("Period"), gettext("Section"), gettext("Item"),
-                     gettext("Code"), gettext("Figure"), gettext("Value")])
-    for section, item, code, label, value in report_rows(report):
-        writer.writerow([report.community.name, report.period.code, section, item, code, label, value])
-    return out.getvalue()
+    header = [gettext("Community"), gettext("Period"), gettext("Section"), gettext("Item"),
+              gettext("Code"), gettext("Figure"), gettext("Value")]
+    return csv_text([header, *([report.community.name, report.period.code, section, item, code, label, value]
+                               for section, item, code, label, value in report_rows(report))])

@@ -1,8 +1,6 @@
 """The audit log as staff read it: filtered, a page at a time, or as a spreadsheet."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -14,6 +12,7 @@ from ...clock import local_to_utc, to_local
 from ...errors import N_, InvalidInput
 from ...extensions import db
 from ...models import AuditEntry, User
+from ...spreadsheets import csv_text
 from ..policy import policy
 from .labels import action_label
 from .people import all_communities, like, managed_community
@@ -111,14 +110,10 @@ def audit_csv(chosen: AuditFilter) -> str:
         _audit_statement(chosen).order_by(AuditEntry.created_at, AuditEntry.id).limit(AUDIT_CSV_LIMIT)
     )
     names = {c.id: c.name for c in all_communities()}
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([gettext("Time"), gettext("Community"), gettext("Who"), gettext("Act"), gettext("Code"),
+    header = [gettext("Time"), gettext("Community"), gettext("Who"), gettext("Act"), gettext("Code"),
                      gettext("Record"), gettext("Person concerned"), gettext("Before"), gettext("After"),
-                     gettext("Reason")])
-    for entry in rows:
-        writer.writerow([
+                     gettext("Reason")]
+    return csv_text([header, *([
             to_local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             names.get(entry.community_id, ""),
             entry.actor.name if entry.actor else gettext("System"),
@@ -129,5 +124,4 @@ def audit_csv(chosen: AuditFilter) -> str:
             json.dumps(entry.before, ensure_ascii=False, sort_keys=True) if entry.before else "",
             json.dumps(entry.after, ensure_ascii=False, sort_keys=True) if entry.after else "",
             entry.reason,
-        ])
-    return out.getvalue()
+        ] for entry in rows)])
