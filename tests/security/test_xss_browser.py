@@ -141,11 +141,11 @@ def test_alleys_texts_are_inert(page, server, app):
     services.set_route(staff, alley.id, "obstruction", "城管", 30, 120, now=now)
     finding = services.report_finding(patroller, alley.id, "obstruction", description, place, [_photo()],
                                       uuid.uuid4().hex, now, new_anyway=True)
-    services.add_to_finding(finding.id, patroller, added, [], now)
+    services.add_to_finding(patroller, finding.id, added, [], now)
     fixed_case = services.report_finding(patroller, alley.id, "obstruction", description, place, [_photo()],
                                          uuid.uuid4().hex, now, new_anyway=True)
-    services.accept(fixed_case.id, officer, now)
-    services.resolve(fixed_case.id, officer, fixed, _photo("after.jpg"), now)
+    services.accept(officer, fixed_case.id, now)
+    services.resolve(officer, fixed_case.id, fixed, _photo("after.jpg"), now)
 
     check_pages(page, server.url, staff, {
         "/alleys/findings?show=all": [description],
