@@ -5,12 +5,22 @@ worker should do once it has loaded the app.
 """
 import gc
 import os
+import signal
 import sys
 
 # gunicorn 27 opens a control socket at one fixed path in the home folder: two servers on one machine
 # (`make run` beside the tests' live servers, or the two app servers of a stack) would share it. Nothing
 # here uses gunicornctl, so no server opens one.
 control_socket_disable = True
+
+
+def post_fork(server, worker):
+    """A new worker starts with a copy of the master's signal handlers, which only queue the signal for the
+    master's loop that a worker never runs: a Ctrl-C or a shutdown arriving while the worker still loads the
+    app was lost, and that worker lived on until gunicorn's 30 s SIGKILL. Until the worker installs its own
+    handlers (once booted), these signals end it as they would any program."""
+    for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
 
 
 def post_worker_init(worker):
