@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -118,3 +119,11 @@ def committed_id(record) -> int:
     """The primary key of a record whose transaction has committed, without a round trip: reading `record.id`
     after the commit (which expires every attribute) would reload the row and its joined relations."""
     return sa.inspect(record).identity[0]
+
+
+class CommunityScoped:
+    """The id and the community id every domain table starts with: each row belongs to one community, and every
+    query filters by it, so the tables can be sharded by community on a distributed PostgreSQL."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True, sort_order=-1)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash
 
 from .clock import age_on, local_today, utcnow
-from .database import UTCDateTime
+from .database import CommunityScoped, UTCDateTime
 from .extensions import db
 from .passwords import hash_password
 
@@ -62,12 +62,10 @@ class Community(db.Model):
     sub_district: Mapped[SubDistrict] = relationship()
 
 
-class Building(db.Model):
+class Building(CommunityScoped, db.Model):
     """A building or courtyard address inside a community (e.g. 镇海路12号)."""
 
     __tablename__ = "buildings"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     community: Mapped[Community] = relationship()
     __table_args__ = (sa.UniqueConstraint("community_id", "name"),)
@@ -163,10 +161,8 @@ class User(UserMixin, db.Model):
         return self.phone[:3] + "****" + self.phone[-4:]
 
 
-class RoleGrant(db.Model):
+class RoleGrant(CommunityScoped, db.Model):
     __tablename__ = "role_grants"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(sa.String(20))
     department: Mapped[str] = mapped_column(sa.String(50), default="")
@@ -185,12 +181,10 @@ class RoleGrant(db.Model):
     )
 
 
-class CarerLink(db.Model):
+class CarerLink(CommunityScoped, db.Model):
     """A family member or worker who may act for a resident (many elders have no phone)."""
 
     __tablename__ = "carer_links"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     carer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     resident_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     relation: Mapped[str] = mapped_column(sa.String(30), default="")
@@ -225,12 +219,10 @@ class AuditEntry(db.Model):
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
 
 
-class Notification(db.Model):
+class Notification(CommunityScoped, db.Model):
     """A message for one user; `message` is an English msgid translated when shown."""
 
     __tablename__ = "notifications"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     message: Mapped[str] = mapped_column(sa.String(300))
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

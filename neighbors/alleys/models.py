@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
+from ..database import CommunityScoped, UTCDateTime
 from ..extensions import db
 from ..models import User
 from ..states import StateMachine, Transition
@@ -76,12 +76,10 @@ def category_label(code: str) -> str:
     return str(CATEGORY_LABELS.get(code, code))
 
 
-class AlleyBranch(db.Model):
+class AlleyBranch(CommunityScoped, db.Model):
     """小巷党支部: looks after one or more alleys; its secretary runs the schedule."""
 
     __tablename__ = "alleys_branches"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(80))
     secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -92,10 +90,8 @@ class AlleyBranch(db.Model):
     __table_args__ = (sa.UniqueConstraint("community_id", "name"),)
 
 
-class Alley(db.Model):
+class Alley(CommunityScoped, db.Model):
     __tablename__ = "alleys_alleys"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alleys_branches.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(80))
     description: Mapped[str] = mapped_column(sa.String(1000), default="")
@@ -110,12 +106,10 @@ class Alley(db.Model):
         return [line.strip() for line in self.landmarks.splitlines() if line.strip()]
 
 
-class BranchMember(db.Model):
+class BranchMember(CommunityScoped, db.Model):
     """A patroller or officer of a branch; an officer's department is on their RoleGrant."""
 
     __tablename__ = "alleys_branch_members"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     branch_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_branches.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))  # a MemberKind
@@ -129,23 +123,19 @@ class BranchMember(db.Model):
     )
 
 
-class Holiday(db.Model):
+class Holiday(CommunityScoped, db.Model):
     """A day on which rules marked to skip holidays make no shift."""
 
     __tablename__ = "alleys_holidays"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     day: Mapped[date] = mapped_column(sa.Date)
     name: Mapped[str] = mapped_column(sa.String(50), default="")
     __table_args__ = (sa.UniqueConstraint("community_id", "day"),)
 
 
-class PatrolRule(db.Model):
+class PatrolRule(CommunityScoped, db.Model):
     """A recurring patrol: weekdays, a local time window and the slots each shift needs."""
 
     __tablename__ = "alleys_patrol_rules"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
     weekdays: Mapped[str] = mapped_column(sa.String(7))  # "01234" = Monday to Friday
     starts: Mapped[time] = mapped_column(sa.Time)
@@ -166,10 +156,8 @@ class PatrolRule(db.Model):
         return sorted(int(ch) for ch in self.weekdays)
 
 
-class PatrolShift(db.Model):
+class PatrolShift(CommunityScoped, db.Model):
     __tablename__ = "alleys_patrol_shifts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
     rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alleys_patrol_rules.id"), index=True)
     day: Mapped[date] = mapped_column(sa.Date)  # local date
@@ -239,12 +227,10 @@ class PatrolShift(db.Model):
         return self.cancelled_at is None and self.checkin_opens_at() <= now < self.ends_at
 
 
-class PatrolSignup(db.Model):
+class PatrolSignup(CommunityScoped, db.Model):
     """One person in one numbered slot of a shift: the (shift, kind, slot) key makes over-filling impossible."""
 
     __tablename__ = "alleys_patrol_signups"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     shift_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_patrol_shifts.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(50))
@@ -264,12 +250,10 @@ class PatrolSignup(db.Model):
     )
 
 
-class CategoryRoute(db.Model):
+class CategoryRoute(CommunityScoped, db.Model):
     """Staff's setting: which department handles a category in an alley, and its deadlines."""
 
     __tablename__ = "alleys_category_routes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
     category: Mapped[str] = mapped_column(sa.String(20))
     department: Mapped[str] = mapped_column(sa.String(50), default="")
@@ -281,10 +265,8 @@ class CategoryRoute(db.Model):
     )
 
 
-class Finding(db.Model):
+class Finding(CommunityScoped, db.Model):
     __tablename__ = "alleys_findings"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
     category: Mapped[str] = mapped_column(sa.String(20))
     description: Mapped[str] = mapped_column(sa.String(1000))
@@ -363,10 +345,8 @@ class Finding(db.Model):
         return category_label(self.category)
 
 
-class FindingPhoto(db.Model):
+class FindingPhoto(CommunityScoped, db.Model):
     __tablename__ = "alleys_finding_photos"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     finding_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_findings.id"), index=True)
     key: Mapped[str] = mapped_column(sa.String(100), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(10))  # before | after
@@ -379,12 +359,10 @@ class FindingPhoto(db.Model):
     __table_args__ = (sa.CheckConstraint("kind IN ('before','after')", name="known_kind"),)
 
 
-class FindingEvent(db.Model):
+class FindingEvent(CommunityScoped, db.Model):
     """The history of a case: one row per transition (or added report), never changed."""
 
     __tablename__ = "alleys_finding_events"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     finding_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_findings.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(20))
     from_state: Mapped[str] = mapped_column(sa.String(20), default="")
@@ -423,12 +401,10 @@ FINDING_STATES = StateMachine(
 )
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(CommunityScoped, db.Model):
     """A member's secret calendar URL; resetting replaces the token so old links stop working."""
 
     __tablename__ = "alleys_calendar_feeds"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -137,47 +137,25 @@ def _shift_done(shift_id: int):
     return redirect(safe_next(request.form.get("next"), url_for("alleys.shifts", _anchor=f"shift-{shift_id}")), 303)
 
 
-def _shift_action(shift_id: int, action):
-    shift = _shift(shift_id)
-    return submit(EmptyForm(), lambda: action(current_user, shift.id, now()),
-                  done=lambda _result: _shift_done(shift.id), template="alleys/shifts.html",
-                  partial="alleys/_shift.html", context=lambda: _shift_context(shift.id))
+def _shift_act(action):
+    """A member's one-tap move on a shift: the same form, service call and answer for each of them."""
+
+    @login_required
+    def view(shift_id: int):
+        shift = _shift(shift_id)
+        return submit(EmptyForm(), lambda: action(current_user, shift.id, now()),
+                      done=lambda _result: _shift_done(shift.id), template="alleys/shifts.html",
+                      partial="alleys/_shift.html", context=lambda: _shift_context(shift.id))
+
+    return view
 
 
-@bp.post("/shifts/<int:shift_id>/signup")
-@login_required
-def signup(shift_id: int):
-    return _shift_action(shift_id, services.sign_up)
-
-
-@bp.post("/shifts/<int:shift_id>/withdraw")
-@login_required
-def withdraw(shift_id: int):
-    return _shift_action(shift_id, services.withdraw)
-
-
-@bp.post("/shifts/<int:shift_id>/release")
-@login_required
-def release(shift_id: int):
-    return _shift_action(shift_id, services.release)
-
-
-@bp.post("/shifts/<int:shift_id>/take-back")
-@login_required
-def take_back(shift_id: int):
-    return _shift_action(shift_id, services.take_back)
-
-
-@bp.post("/shifts/<int:shift_id>/checkin")
-@login_required
-def checkin(shift_id: int):
-    return _shift_action(shift_id, services.check_in)
-
-
-@bp.post("/shifts/<int:shift_id>/checkout")
-@login_required
-def checkout(shift_id: int):
-    return _shift_action(shift_id, services.check_out)
+for _path, _endpoint, _action in (("signup", "signup", services.sign_up), ("withdraw", "withdraw", services.withdraw),
+                                  ("release", "release", services.release),
+                                  ("take-back", "take_back", services.take_back),
+                                  ("checkin", "checkin", services.check_in),
+                                  ("checkout", "checkout", services.check_out)):
+    bp.add_url_rule(f"/shifts/<int:shift_id>/{_path}", _endpoint, _shift_act(_action), methods=["POST"])
 
 
 @bp.route("/shifts/<int:shift_id>/assign", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import audit
 from ..clock import utcnow
-from ..database import UTCDateTime
+from ..database import CommunityScoped, UTCDateTime
 from ..extensions import db
 from ..models import User
 from ..states import StateMachine, Transition
@@ -40,12 +40,10 @@ APPEAL_STATES = StateMachine(
 )
 
 
-class Appeal(db.Model):
+class Appeal(CommunityScoped, db.Model):
     """An author's request to show a hidden record again, and staff's decision on it."""
 
     __tablename__ = "appeals"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
     record_id: Mapped[int] = mapped_column()
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import age_on, utcnow
-from ..database import UTCDateTime
+from ..database import CommunityScoped, UTCDateTime
 from ..extensions import db
 from ..models import Building, User
 from ..states import StateMachine, Transition
@@ -90,12 +90,10 @@ class KitchenSettings(db.Model):
     )
 
 
-class SubsidyTier(db.Model):
+class SubsidyTier(CommunityScoped, db.Model):
     """A staff-set tier: residents matching status and age get `subsidy_fen` off one portion."""
 
     __tablename__ = "kitchen_subsidy_tiers"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     label: Mapped[str] = mapped_column(sa.String(50))
     status: Mapped[str] = mapped_column(sa.String(20), default="")
     min_age: Mapped[int | None] = mapped_column()
@@ -114,12 +112,10 @@ class SubsidyTier(db.Model):
         return True
 
 
-class ResidentProfile(db.Model):
+class ResidentProfile(CommunityScoped, db.Model):
     """What the kitchen must know about a resident: diet, an emergency contact, a welfare status."""
 
     __tablename__ = "kitchen_profiles"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
     dietary_needs: Mapped[str] = mapped_column(sa.String(200), default="")
     emergency_name: Mapped[str] = mapped_column(sa.String(50), default="")
@@ -134,10 +130,8 @@ class ResidentProfile(db.Model):
         return " ".join(part for part in (self.emergency_name, self.emergency_phone) if part)
 
 
-class Kitchen(db.Model):
+class Kitchen(CommunityScoped, db.Model):
     __tablename__ = "kitchen_kitchens"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(50))
     address: Mapped[str] = mapped_column(sa.String(200))
     opening_hours: Mapped[str] = mapped_column(sa.String(100), default="")
@@ -168,10 +162,8 @@ class Kitchen(db.Model):
         return self.delivers and (not self.delivery_areas or building_id in self.building_ids)
 
 
-class KitchenOperator(db.Model):
+class KitchenOperator(CommunityScoped, db.Model):
     __tablename__ = "kitchen_operators"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     kitchen_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_kitchens.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     kitchen: Mapped[Kitchen] = relationship(back_populates="operators")
@@ -179,10 +171,8 @@ class KitchenOperator(db.Model):
     __table_args__ = (sa.UniqueConstraint("kitchen_id", "user_id"),)
 
 
-class DeliveryArea(db.Model):
+class DeliveryArea(CommunityScoped, db.Model):
     __tablename__ = "kitchen_delivery_areas"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     kitchen_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_kitchens.id"), index=True)
     building_id: Mapped[int] = mapped_column(sa.ForeignKey("buildings.id"))
     kitchen: Mapped[Kitchen] = relationship(back_populates="delivery_areas")
@@ -190,12 +180,10 @@ class DeliveryArea(db.Model):
     __table_args__ = (sa.UniqueConstraint("kitchen_id", "building_id"),)
 
 
-class Meal(db.Model):
+class Meal(CommunityScoped, db.Model):
     """One set meal on one day and slot; `sold` only moves by conditional updates."""
 
     __tablename__ = "kitchen_meals"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     kitchen_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_kitchens.id"), index=True)
     served_on: Mapped[date] = mapped_column(sa.Date, index=True)
     slot: Mapped[str] = mapped_column(sa.String(10))
@@ -245,10 +233,8 @@ class Meal(db.Model):
         return "open"
 
 
-class MealOrder(db.Model):
+class MealOrder(CommunityScoped, db.Model):
     __tablename__ = "kitchen_orders"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     meal_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_meals.id"), index=True)
     kitchen_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_kitchens.id"), index=True)
     served_on: Mapped[date] = mapped_column(sa.Date, index=True)
@@ -319,12 +305,10 @@ class MealOrder(db.Model):
         return self.placed_by_id != self.resident_id
 
 
-class OrderEvent(db.Model):
+class OrderEvent(CommunityScoped, db.Model):
     """History of an order: every status move, who made it and when."""
 
     __tablename__ = "kitchen_order_events"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_orders.id"), index=True)
     from_status: Mapped[str | None] = mapped_column(sa.String(20))
     to_status: Mapped[str] = mapped_column(sa.String(20))
@@ -358,12 +342,10 @@ ORDER_STATES = StateMachine(
 ACTION_TO = {step.target: action for action, step in ORDER_STATES.transitions.items()}
 
 
-class WelfareCheck(db.Model):
+class WelfareCheck(CommunityScoped, db.Model):
     """Nobody answered the door for an elder: open until someone records that she is safe."""
 
     __tablename__ = "kitchen_welfare_checks"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_orders.id"), unique=True)
     resident_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     raised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -382,12 +364,10 @@ class WelfareCheck(db.Model):
         return self.resolved_at is None
 
 
-class StandingOrder(db.Model):
+class StandingOrder(CommunityScoped, db.Model):
     """A weekly pattern: matching meals are ordered automatically while portions remain."""
 
     __tablename__ = "kitchen_standing_orders"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     kitchen_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_kitchens.id"), index=True)
     resident_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -419,10 +399,8 @@ class StandingOrder(db.Model):
         return any(p.from_day <= day <= p.to_day for p in self.pauses)
 
 
-class StandingPause(db.Model):
+class StandingPause(CommunityScoped, db.Model):
     __tablename__ = "kitchen_standing_pauses"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     standing_order_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_standing_orders.id"), index=True)
     from_day: Mapped[date] = mapped_column(sa.Date)
     to_day: Mapped[date] = mapped_column(sa.Date)
@@ -430,12 +408,10 @@ class StandingPause(db.Model):
     __table_args__ = (sa.CheckConstraint("from_day <= to_day", name="in_order"),)
 
 
-class StandingAttempt(db.Model):
+class StandingAttempt(CommunityScoped, db.Model):
     """One row per standing order and meal: the unique key that makes the job idempotent."""
 
     __tablename__ = "kitchen_standing_attempts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     standing_order_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_standing_orders.id"), index=True)
     meal_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_meals.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kitchen_orders.id"))
@@ -446,10 +422,8 @@ class StandingAttempt(db.Model):
     __table_args__ = (sa.UniqueConstraint("standing_order_id", "meal_id"),)
 
 
-class Feedback(db.Model):
+class Feedback(CommunityScoped, db.Model):
     __tablename__ = "kitchen_feedback"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     kitchen_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_kitchens.id"), index=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("kitchen_orders.id"), unique=True)
     resident_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
+from ..database import CommunityScoped, UTCDateTime
 from ..extensions import db
 from ..models import User
 from ..states import StateMachine, Transition
@@ -37,12 +37,10 @@ class AidSettings(db.Model):
     )
 
 
-class Skill(db.Model):
+class Skill(CommunityScoped, db.Model):
     """One kind of help on a community's list (水电维修, 理发 …); retired, never deleted."""
 
     __tablename__ = "mutualaid_skills"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(30))
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
@@ -59,10 +57,8 @@ class VolunteerSkill(db.Model):
     skill_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_skills.id"), primary_key=True)
 
 
-class VolunteerProfile(db.Model):
+class VolunteerProfile(CommunityScoped, db.Model):
     __tablename__ = "mutualaid_volunteer_profiles"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
     intro: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -89,12 +85,10 @@ class VolunteerProfile(db.Model):
         return any(slot.weekday == weekday for slot in self.availability)
 
 
-class Availability(db.Model):
+class Availability(CommunityScoped, db.Model):
     """A weekly window a volunteer is usually free (Monday = 0), in local time."""
 
     __tablename__ = "mutualaid_availability"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     profile_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_volunteer_profiles.id", ondelete="CASCADE"),
                                             index=True)
     weekday: Mapped[int] = mapped_column()
@@ -122,10 +116,8 @@ ACTIVE = (Status.OPEN, Status.ACCEPTED, Status.DONE, Status.DISPUTED)
 STATUS_CHECK = "status IN ('open','accepted','done','disputed','confirmed','cancelled','voided')"
 
 
-class HelpRequest(db.Model):
+class HelpRequest(CommunityScoped, db.Model):
     __tablename__ = "mutualaid_requests"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     requester_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)  # who is helped
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))  # who filled the form
     skill_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_skills.id"))
@@ -201,12 +193,10 @@ class HelpRequest(db.Model):
         return self.status in (Status.ACCEPTED, Status.DONE, Status.DISPUTED)
 
 
-class RequestWindow(db.Model):
+class RequestWindow(CommunityScoped, db.Model):
     """One time the requester can be helped (周二 14:00–17:00); a request has none (as soon as possible) or several."""
 
     __tablename__ = "mutualaid_request_windows"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_requests.id", ondelete="CASCADE"), index=True)
     starts: Mapped[datetime] = mapped_column(UTCDateTime())
     ends: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -218,12 +208,10 @@ class RequestWindow(db.Model):
     )
 
 
-class RequestEvent(db.Model):
+class RequestEvent(CommunityScoped, db.Model):
     """One transition of a request: who, when, from, to (the timeline)."""
 
     __tablename__ = "mutualaid_request_events"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_requests.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -265,12 +253,10 @@ REQUEST_STATES = StateMachine(
 )
 
 
-class Offer(db.Model):
+class Offer(CommunityScoped, db.Model):
     """A standing offer of help by a volunteer (周六上午义务理发)."""
 
     __tablename__ = "mutualaid_offers"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     skill_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_skills.id"))
     title: Mapped[str] = mapped_column(sa.String(80))
@@ -289,12 +275,10 @@ class Offer(db.Model):
         return self.hidden_at is not None
 
 
-class CreditAccount(db.Model):
+class CreditAccount(CommunityScoped, db.Model):
     """A member's time credits, or the community pool (user_id NULL). Balance is a checked cache."""
 
     __tablename__ = "mutualaid_accounts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     is_pool: Mapped[bool] = mapped_column(default=False)
     balance_minutes: Mapped[int] = mapped_column(default=0)
@@ -318,12 +302,10 @@ class TransactionKind(enum.StrEnum):
     CORRECTION = "correction"  # reverses an earlier transaction, with a reason
 
 
-class CreditTransaction(db.Model):
+class CreditTransaction(CommunityScoped, db.Model):
     """One movement of credits; its entries sum to zero. Never changed or deleted."""
 
     __tablename__ = "mutualaid_transactions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(12))
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mutualaid_requests.id"), unique=True)
     grant_account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mutualaid_accounts.id"), unique=True)
@@ -340,10 +322,8 @@ class CreditTransaction(db.Model):
     )
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(CommunityScoped, db.Model):
     __tablename__ = "mutualaid_entries"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
     transaction_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_transactions.id"), index=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("mutualaid_accounts.id"), index=True)
     minutes: Mapped[int] = mapped_column()
