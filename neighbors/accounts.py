@@ -6,7 +6,6 @@ import string
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-import phonenumbers
 import sqlalchemy as sa
 
 from . import audit
@@ -18,26 +17,8 @@ from .links import Link
 from .models import Building, CarerLink, Community, Role, RoleGrant, SubDistrict, User
 from .notifications import notify
 from .passwords import MIN_LENGTH, weakness
+from .phones import normalise_phone
 from .transactions import service
-
-
-def normalise_phone(raw: str) -> str:
-    """A mainland mobile number as its 11 national digits, or InvalidInput."""
-    text = (raw or "").strip()
-    if not text or len(text) > 30:
-        raise InvalidInput(N_("Enter a mainland mobile number, e.g. 13812345678."), field="phone")
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        raise InvalidInput(N_("Enter a mainland mobile number, e.g. 13812345678."), field="phone") from None
-    mobile = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-    if (
-        number.country_code != 86
-        or not phonenumbers.is_valid_number(number)
-        or phonenumbers.number_type(number) not in mobile
-    ):
-        raise InvalidInput(N_("Enter a mainland mobile number, e.g. 13812345678."), field="phone")
-    return phonenumbers.national_significant_number(number)
 
 
 def check_password_strength(password: str, phone: str = "") -> None:

@@ -10,6 +10,7 @@ from .. import accounts
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import htmx, limiter
+from ..phones import masked_phone, phone_key
 from ..security import login_required
 from ..urls import safe_next
 from ..web import put_on_form, render, see_other, submit
@@ -18,14 +19,6 @@ from .forms import ChangePasswordForm, LoginForm, RegisterForm
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 # Security events (failed logins, rate-limit refusals) for the operator's log; phone numbers masked.
 security_log = logging.getLogger("neighbors.security")
-
-
-def masked_phone(raw: str | None) -> str:
-    """Enough to recognise a series of attempts on one number, not enough to call it: 138****5678."""
-    digits = "".join(ch for ch in (raw or "") if ch.isdigit())[-11:]
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def _log_refusal(request_limit) -> None:
@@ -71,7 +64,7 @@ def _privileged_session_expired() -> bool:
 
 
 def _phone_key() -> str:
-    return "phone:" + "".join(ch for ch in request.form.get("phone", "") if ch.isdigit())[-11:]
+    return "phone:" + phone_key(request.form.get("phone"))
 
 
 def _failed(response) -> bool:

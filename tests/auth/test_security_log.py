@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from neighbors.auth.views import masked_phone
+from neighbors.phones import masked_phone
 from tests.factories import PASSWORD, make_user
 
 

@@ -9,6 +9,7 @@ from ...database import begin_write
 from ...errors import N_, InvalidInput, NotFound
 from ...extensions import db
 from ...models import CarerLink, User
+from ...phones import normalise_phone
 from ...transactions import service
 from .people import carer_links_of, person
 from .roles import SAME_CHANGE
@@ -18,7 +19,7 @@ MAX_RELATION = 30
 
 def _carer_by_phone(resident: User, carer_phone: str) -> User:
     try:
-        phone = accounts.normalise_phone(carer_phone)
+        phone = normalise_phone(carer_phone)
     except InvalidInput as error:
         raise InvalidInput(error.msgid, field="carer") from None
     carer = db.session.scalar(

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from ...errors import N_, NotFound
 from ...extensions import db
 from ...models import Building, CarerLink, Community, User
+from ...phones import ascii_digits
 from ...registry import installed
 from ..policy import policy
 
@@ -62,7 +63,7 @@ def search_people(community_id: int, query: str = "", limit: int = PEOPLE_PAGE) 
         pattern = like(text)
         address = sa.func.coalesce(Building.name, "") + User.unit
         matches = [User.name.ilike(pattern, escape="\\"), address.ilike(pattern, escape="\\")]
-        digits = "".join(ch for ch in text if ch.isdigit())
+        digits = "".join(ch for ch in ascii_digits(text) if ch in "0123456789")
         if len(digits) >= 3 and len(digits) == len(text.replace(" ", "")):
             matches.append(User.phone.contains(digits, autoescape=True))
         statement = statement.where(sa.or_(*matches))
