@@ -63,8 +63,8 @@ def _community_progress(done: int, total: int) -> None:
 def demo_logins():
     """Print the demo logins (password demo1234)."""
     click.echo(f"Demo logins (password {demo.DEMO_PASSWORD}):")
-    for phone, name, community, roles in demo.demo_logins():
-        click.echo(f"  {phone}  {name}  {community}  {roles}")
+    for phone, name, who in demo.demo_logins():
+        click.echo(f"  {phone}  {name}  {who}")
 
 
 @click.command("tick")

@@ -64,8 +64,26 @@ LOGINS = [
 ]
 
 
-def demo_logins() -> list[tuple[str, str, str, str]]:
-    return [(phone, name, community, ", ".join(str(r) for r in roles)) for phone, name, community, roles, _ in LOGINS]
+# Who each demo login is, as the README's table says it (tests/test_demo.py keeps the two the same).
+WHO = {
+    "13900000001": "staff, 镇海社区",
+    "13900000002": "kitchen operator, 镇海社区",
+    "13900000003": "volunteer, 镇海社区 (party member, verified: plumbing and electrical)",
+    "13900000004": "resident 郑长华, 镇海社区 (born 1941)",
+    "13900000005": "patroller, 鹭江道社区",
+    "13900000006": "officer (城管), 鹭江道社区",
+    "13900000007": "resident, 鹭江道社区",
+    "13900000008": "staff, 鹭江道社区",
+    "13900000009": "admin (the whole district)",
+    "13900000010": "volunteer, 镇海社区 (verified: plumbing and appliances)",
+    "13900000011": "resident, 镇海社区 — 郑长华's daughter, linked as her carer",
+    "13900000012": "patroller, 鹭江道社区",
+}
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(phone, name, who) of every demo login, as `flask demo-logins` prints them."""
+    return [(phone, name, WHO[phone]) for phone, name, _community, _roles, _extra in LOGINS]
 
 
 def _get_or_create(model, defaults=None, **keys):

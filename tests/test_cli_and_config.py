@@ -1,4 +1,7 @@
 """Operator commands and configuration."""
+import re
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -104,3 +107,14 @@ def test_demo_data_is_refused_in_production(app):
 def test_tick_runs_and_reports_each_job(app):
     result = app.test_cli_runner().invoke(args=["tick"])
     assert result.exit_code == 0
+
+
+def test_demo_logins_print_what_the_readme_table_says(app):
+    """`make run` prints the demo logins; a newcomer compares them with the README: the same phones, the same
+    words (the admin is the whole district's, the kitchen operator is named so, the officer's department shown)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (139\d{8}) \| (.+?) \|$", readme, flags=re.M))
+    printed = app.test_cli_runner().invoke(args=["demo-logins"]).output
+    lines = dict(re.findall(r"^  (139\d{8})  \S+  (.+)$", printed, flags=re.M))
+    assert lines == table
+    assert "admin (the whole district)" in lines.values() and "officer (城管), 鹭江道社区" in lines.values()
