@@ -50,11 +50,12 @@ def store_image(file_storage, community_id: int, field: str = "photo") -> Stored
         image = background
     elif image.mode == "L":
         image = image.convert("RGB")
+    image.info.clear()  # Pillow writes a source JPEG's comment (and more) back out unless its info is emptied
     key = f"{int(community_id)}/{secrets.token_hex(16)}.jpg"
     path = upload_root() / key
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = BytesIO()
-    image.save(buffer, format="JPEG", quality=82, optimize=True)  # no exif= argument: metadata is dropped
+    image.save(buffer, format="JPEG", quality=82, optimize=True)  # no exif=, icc_profile= or comment=: pixels only
     temporary = path.with_suffix(".part")
     temporary.write_bytes(buffer.getvalue())
     temporary.replace(path)
