@@ -25,6 +25,8 @@ def common_passwords() -> frozenset[str]:
 
 
 KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+# Published with the project (the demo logins' password is in the README): set only by the demo data itself.
+PUBLISHED = frozenset({"demo1234"})
 
 
 def weakness(password: str, phone: str = "") -> str | None:
@@ -38,7 +40,7 @@ def weakness(password: str, phone: str = "") -> str | None:
     if len(password) > 128:
         return N_("Use at most 128 characters.")
     lowered = password.lower()
-    if (lowered in common_passwords() or len(set(password)) <= 2 or _is_date(password) or _is_run(lowered)
+    if (lowered in common_passwords() or lowered in PUBLISHED or len(set(password)) <= 2 or _is_date(password) or _is_run(lowered)
             or _is_repeated(lowered)):
         return N_("This password is too easy to guess. Choose another.")
     if phone and (phone in password or password == phone[-MIN_LENGTH:]):

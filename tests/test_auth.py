@@ -73,6 +73,8 @@ def test_a_taken_phone_is_refused(web, app):
     ("12345678", "这个密码太容易被猜到"),
     ("password123", "这个密码太容易被猜到"),
     ("aaaaaaaaaa", "这个密码太容易被猜到"),
+    ("demo1234", "这个密码太容易被猜到"),  # the demo logins' password, printed in the README
+    ("DEMO1234", "这个密码太容易被猜到"),
 ])
 def test_a_weak_password_is_refused(web, password, message):
     response = register(web, password=password)
