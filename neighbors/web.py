@@ -43,6 +43,35 @@ def see_other(endpoint: str, **values) -> Response:
     return redirect(url_for(endpoint, **values), 303)
 
 
+def succeeded(message: str, endpoint: str, **values) -> Response:
+    """After a change without JavaScript: the page it leads to (303), saying that it worked."""
+    flash(message, "success")
+    return see_other(endpoint, **values)
+
+
+def then(message: str, endpoint: str, **values) -> Callable[[Any], Response]:
+    """`succeeded` as the `done=` of `submit`."""
+    return lambda _result=None: succeeded(message, endpoint, **values)
+
+
+def press(form: FlaskForm, action: Callable[[], Any], *, success: str | Callable[[Any], str], back: str,
+          invalid: str | None = None) -> Response:
+    """A button-only form: one service call, then 303 back to `back` with the outcome, or the refusal, flashed
+    there. `success` may be worded from the service's result; `invalid` words a form that did not validate
+    (without it that is a 400: a button form fails only when it was not sent by our page)."""
+    if not form.validate_on_submit():
+        if invalid is None:
+            abort(400)
+        flash(invalid, "error")
+        return redirect(back, 303)
+    try:
+        result = action()
+    except DomainError as error:
+        return refuse(error, redirect_to=back)
+    flash(success(result) if callable(success) else success, "success")
+    return redirect(back, 303)
+
+
 def put_on_form(form: FlaskForm, error: DomainError) -> None:
     """A service's refusal on the field it names, or at the top of the form when the form has no such field
     (a method or attribute of the same name is not a field)."""

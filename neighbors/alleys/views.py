@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from ..models import Role
 from ..security import login_required, require_community, role_required
 from ..uploads import send_image
 from ..urls import safe_next
-from ..web import is_fragment_request, refuse, render, see_other, submit
+from ..web import is_fragment_request, refuse, render, see_other, submit, succeeded
 from . import public_holidays, services
 from .forms import (
     DEPARTMENT_FIELDS, AddToFindingForm, AlleyForm, AssignForm, BranchForm, DispatchForm, FindingForm, HolidayForm,
@@ -48,12 +48,6 @@ def _guard(action: str, record=None) -> None:
 
 def _staff_only() -> None:
     _guard("manage_community", current_user.community_id)
-
-
-def _done(message: str, endpoint: str, **values):
-    """After a change without JavaScript: the page it leads to, saying it worked."""
-    flash(message, "success")
-    return see_other(endpoint, **values)
 
 
 def _alley(alley_id: int):
@@ -131,7 +125,7 @@ def _shift_context(shift_id: int) -> dict:
     return card if is_fragment_request() else {**_shifts_context(), **card}
 
 
-def _shift_done(shift_id: int):
+def _shiftsucceeded(shift_id: int):
     if is_fragment_request():
         return render("alleys/_shift.html", **_shift_context(shift_id))
     return redirect(safe_next(request.form.get("next"), url_for("alleys.shifts", _anchor=f"shift-{shift_id}")), 303)
@@ -144,7 +138,7 @@ def _shift_act(action):
     def view(shift_id: int):
         shift = _shift(shift_id)
         return submit(EmptyForm(), lambda: action(current_user, shift.id, now()),
-                      done=lambda _result: _shift_done(shift.id), template="alleys/shifts.html",
+                      done=lambda _result: _shiftsucceeded(shift.id), template="alleys/shifts.html",
                       partial="alleys/_shift.html", context=lambda: _shift_context(shift.id))
 
     return view
@@ -170,7 +164,7 @@ def assign(shift_id: int):
     if request.method == "GET":
         return render("alleys/assign.html", form=form, **context)
     return submit(form, lambda: services.assign(current_user, shift.id, form.user.data, now()),
-                  done=lambda _signup: _done(_("Member assigned."), "alleys.coverage", alley=shift.alley_id,
+                  done=lambda _signup: succeeded(_("Member assigned."), "alleys.coverage", alley=shift.alley_id,
                                              _anchor=f"shift-{shift.id}"),
                   template="alleys/assign.html", context=context)
 
@@ -224,7 +218,7 @@ def me():
 @login_required
 def reset_calendar():
     services.reset_calendar(current_user, now())
-    return _done(_("Your calendar link was changed. The old link no longer works."), "alleys.me", _anchor="calendar")
+    return succeeded(_("Your calendar link was changed. The old link no longer works."), "alleys.me", _anchor="calendar")
 
 
 @bp.get("/calendar/<token>.ics")
@@ -280,7 +274,7 @@ def rule(alley_id: int, rule_id: int | None = None):
             current_user, place.id, form.weekdays.data, form.starts.data, form.ends.data, form.needs(),
             form.skip_holidays.data, form.active.data, rule_id=rule_id, now=now(),
             adjusted_workdays=form.adjusted_workdays.data),
-        done=lambda _rule: _done(_("Patrol rule saved. Shifts for the next 4 weeks are ready."), "alleys.alley",
+        done=lambda _rule: succeeded(_("Patrol rule saved. Shifts for the next 4 weeks are ready."), "alleys.alley",
                                  alley_id=place.id),
         template="alleys/rule.html", context=lambda: _rule_context(place, existing))
 
@@ -339,7 +333,7 @@ def new_finding():
         return refuse(error, form=form, template=template, context=lambda: _report_context(form, error.similar))
     except DomainError as error:
         return refuse(error, form=form, template=template, context=lambda: _report_context(form, []))
-    return _done(_("Thank you. Your report was sent."), "alleys.finding", finding_id=finding.id)
+    return succeeded(_("Thank you. Your report was sent."), "alleys.finding", finding_id=finding.id)
 
 
 @bp.get("/findings/similar")
@@ -517,7 +511,7 @@ def branch_members(branch_id: int):
         return render("alleys/branch_members.html", member_form=form, **page())
     return submit(form, lambda: services.add_member(current_user, branch.id, form.user.data, form.kind.data,
                                                     form.department.data or "", now()),
-                  done=lambda _member: _done(_("Member added."), "alleys.branch_members", branch_id=branch.id),
+                  done=lambda _member: succeeded(_("Member added."), "alleys.branch_members", branch_id=branch.id),
                   template="alleys/branch_members.html", form_name="member_form", context=page)
 
 
@@ -548,7 +542,7 @@ def edit_alley(alley_id: int | None = None):
     return submit(form, lambda: services.save_alley(current_user, community_id, form.name.data, form.description.data,
                                                     form.landmarks.data, form.branch.data or None, alley_id=alley_id,
                                                     now=now()),
-                  done=lambda saved: _done(_("Alley saved."), "alleys.alley", alley_id=saved.id),
+                  done=lambda saved: succeeded(_("Alley saved."), "alleys.alley", alley_id=saved.id),
                   template="alleys/edit_alley.html", context={"alley": place})
 
 
@@ -580,7 +574,7 @@ def edit_branch(branch_id: int | None = None):
     page = _branch_page(branch, community_id, form=form)
     return submit(form, lambda: services.save_branch(current_user, community_id, form.name.data,
                                                      form.secretary.data or None, branch_id=branch_id, now=now()),
-                  done=lambda saved: _done(_("Branch saved."), "alleys.edit_branch", branch_id=saved.id),
+                  done=lambda saved: succeeded(_("Branch saved."), "alleys.edit_branch", branch_id=saved.id),
                   template="alleys/edit_branch.html", context=page)
 
 
@@ -593,7 +587,7 @@ def add_member(branch_id: int):
     page = _branch_page(branch, branch.community_id, member_form=form)
     return submit(form, lambda: services.add_member(current_user, branch.id, form.user.data, form.kind.data,
                                                     form.department.data or "", now()),
-                  done=lambda _member: _done(_("Member added."), "alleys.edit_branch", branch_id=branch.id),
+                  done=lambda _member: succeeded(_("Member added."), "alleys.edit_branch", branch_id=branch.id),
                   template="alleys/edit_branch.html", form_name="member_form", context=page)
 
 
@@ -604,8 +598,8 @@ def remove_member(member_id: int):
     branch_id = request.form.get("branch", type=int)
     services.remove_member(current_user, member_id, now())
     if branch_id:
-        return _done(_("Member removed."), "alleys.edit_branch", branch_id=branch_id)
-    return _done(_("Member removed."), "alleys.manage")
+        return succeeded(_("Member removed."), "alleys.edit_branch", branch_id=branch_id)
+    return succeeded(_("Member removed."), "alleys.manage")
 
 
 def _route_rows(place) -> dict[str, RouteRowForm]:
@@ -641,7 +635,7 @@ def settings():
     row = page["rows"][code] = RouteRowForm(prefix=code)
     return submit(row, lambda: services.set_route(current_user, place.id, code, row.department.data or "",
                                                   row.accept_minutes.data, row.resolve_minutes.data, now()),
-                  done=lambda _route: _done(_("Saved: %(category)s.", category=category_label(code)),
+                  done=lambda _route: succeeded(_("Saved: %(category)s.", category=category_label(code)),
                                             "alleys.settings", alley=place.id, _anchor=f"route-{code}"),
                   template="alleys/settings.html", form_name="row", context=page)
 
@@ -660,7 +654,7 @@ def holidays():
         return render("alleys/holidays.html", form=form, **_holidays_page())
     return submit(form, lambda: services.add_holiday(current_user, current_user.community_id, form.day.data,
                                                      form.name.data or "", now()),
-                  done=lambda _day: _done(_("Holiday added. Patrols that skip holidays were cancelled that day."),
+                  done=lambda _day: succeeded(_("Holiday added. Patrols that skip holidays were cancelled that day."),
                                           "alleys.holidays"),
                   template="alleys/holidays.html", context=_holidays_page)
 
@@ -670,7 +664,7 @@ def holidays():
 def remove_holiday(holiday_id: int):
     _staff_only()
     services.remove_holiday(current_user, holiday_id, now())
-    return _done(_("Holiday removed."), "alleys.holidays")
+    return succeeded(_("Holiday removed."), "alleys.holidays")
 
 
 @bp.app_template_filter("alley_time")

@@ -14,14 +14,14 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role
 from ..security import login_required, role_required
-from ..web import is_fragment_request, refuse, render, see_other, submit, with_trigger
+from ..web import is_fragment_request, press, refuse, render, see_other, submit, succeeded, then, with_trigger
 from . import services
 from .forms import (
     AdvanceForm, CapacityForm, KitchenForm, MealForm, ReasonForm, SafeForm, SettingsForm, TierForm,
 )
 from .models import Kitchen, Meal, MealOrder, OrderStatus, SubsidyTier, WelfareCheck
 from .policy import may
-from .views import _button, _fen, _load, _then, bp
+from .views import _fen, _load, bp
 
 OPERATORS = (Role.KITCHEN, Role.STAFF)
 
@@ -68,7 +68,7 @@ def new_meal():
     return submit(form, lambda: services.publish_meal(current_user, kitchen_id, form.served_on.data, form.slot.data,
                                                       form.meat.data, form.vegetable.data, form.soup.data,
                                                       form.capacity.data, utcnow(), order_deadline=deadline),
-                  done=lambda meal: _then(_("The meal is published."), "kitchen.manage_meal", meal_id=meal.id)(),
+                  done=lambda meal: succeeded(_("The meal is published."), "kitchen.manage_meal", meal_id=meal.id),
                   template="kitchen/manage/meal_form.html")
 
 
@@ -122,7 +122,7 @@ def _on_meal(meal_id: int, form, action, message: str, invalid: str | None = Non
         except DomainError as refusal:
             error = refusal
         else:
-            return _then(message, "kitchen.manage_meal", meal_id=meal.id)()
+            return succeeded(message, "kitchen.manage_meal", meal_id=meal.id)
     return refuse(error, template="kitchen/manage/meal.html",
                   context=lambda: _manage_meal_context(meal_id, page_error=error.message))
 
@@ -204,8 +204,8 @@ def new_kitchen():
                       current_user, current_user.community_id, form.name.data, form.address.data,
                       form.opening_hours.data, form.delivers.data, form.buildings.data or [], form.operators.data or [],
                       utcnow()),
-                  done=lambda kitchen: _then(_("The kitchen is registered."), "kitchen.edit_kitchen",
-                                             kitchen_id=kitchen.id)(),
+                  done=lambda kitchen: succeeded(_("The kitchen is registered."), "kitchen.edit_kitchen",
+                                             kitchen_id=kitchen.id),
                   template="kitchen/manage/kitchen_form.html", context=context)
 
 
@@ -226,7 +226,7 @@ def edit_kitchen(kitchen_id: int):
                       current_user, kitchen.id, kitchen.community_id, form.name.data, form.address.data,
                       form.opening_hours.data, form.delivers.data, form.buildings.data or [], form.operators.data or [],
                       utcnow()),
-                  done=_then(_("Saved."), "kitchen.edit_kitchen", kitchen_id=kitchen_id),
+                  done=then(_("Saved."), "kitchen.edit_kitchen", kitchen_id=kitchen_id),
                   template="kitchen/manage/kitchen_form.html", context=_kitchen_form_context(form, kitchen))
 
 
@@ -235,28 +235,28 @@ def edit_kitchen(kitchen_id: int):
 def suspend_kitchen(kitchen_id: int):
     kitchen = _load(Kitchen, kitchen_id)
     form = ReasonForm()
-    return _button(form, lambda: services.suspend_kitchen(current_user, kitchen.id, kitchen.community_id,
-                                                          form.reason.data or "", utcnow()),
-                   _("The kitchen is suspended; people with orders have been told."), "kitchen.edit_kitchen",
-                   kitchen_id=kitchen_id)
+    return press(form, lambda: services.suspend_kitchen(current_user, kitchen.id, kitchen.community_id,
+                                                        form.reason.data or "", utcnow()),
+                 success=_("The kitchen is suspended; people with orders have been told."),
+                 back=url_for("kitchen.edit_kitchen", kitchen_id=kitchen_id))
 
 
 @bp.post("/manage/kitchens/<int:kitchen_id>/resume")
 @role_required(Role.STAFF)
 def resume_kitchen(kitchen_id: int):
     kitchen = _load(Kitchen, kitchen_id)
-    return _button(EmptyForm(), lambda: services.resume_kitchen(current_user, kitchen.id, kitchen.community_id,
-                                                                utcnow()),
-                   _("The kitchen takes orders again."), "kitchen.edit_kitchen", kitchen_id=kitchen_id)
+    return press(EmptyForm(), lambda: services.resume_kitchen(current_user, kitchen.id, kitchen.community_id,
+                                                              utcnow()),
+                 success=_("The kitchen takes orders again."), back=url_for("kitchen.edit_kitchen", kitchen_id=kitchen_id))
 
 
 @bp.post("/manage/kitchens/<int:kitchen_id>/copy-last-week")
 @role_required(*OPERATORS)
 def copy_last_week(kitchen_id: int):
     kitchen = _operated(_load(Kitchen, kitchen_id))
-    return _button(EmptyForm(), lambda: services.copy_last_week(current_user, kitchen.id, utcnow()),
-                   lambda made: _("%(count)s meals published for the coming week.", count=len(made)),
-                   "kitchen.manage")
+    return press(EmptyForm(), lambda: services.copy_last_week(current_user, kitchen.id, utcnow()),
+                 success=lambda made: _("%(count)s meals published for the coming week.", count=len(made)),
+                 back=url_for("kitchen.manage"))
 
 
 # --- staff: orders, settlement, settings, welfare ----------------------------------------
@@ -339,7 +339,7 @@ def settings():
     return submit(form, lambda: services.update_settings(current_user, current_user.community_id,
                                                          _fen(form.standard_price.data), form.policy.data,
                                                          _fen(form.min_meal.data), form.once_a_day.data, utcnow()),
-                  done=_then(_("Saved. New orders use these settings; earlier orders keep theirs."), "kitchen.settings"),
+                  done=then(_("Saved. New orders use these settings; earlier orders keep theirs."), "kitchen.settings"),
                   template="kitchen/manage/settings.html", context=lambda: _settings_context(form))
 
 
@@ -350,7 +350,7 @@ def add_tier():
     return submit(form, lambda: services.add_tier(current_user, current_user.community_id, form.label.data,
                                                   form.status.data, form.min_age.data, form.max_age.data,
                                                   _fen(form.subsidy.data), utcnow()),
-                  done=_then(_("Tier added."), "kitchen.settings"), template="kitchen/manage/settings.html",
+                  done=then(_("Tier added."), "kitchen.settings"), template="kitchen/manage/settings.html",
                   form_name="tier_form", context=lambda: _settings_context(tier_form=form))
 
 
@@ -358,8 +358,8 @@ def add_tier():
 @role_required(Role.STAFF)
 def remove_tier(tier_id: int):
     tier = _load(SubsidyTier, tier_id)
-    return _button(EmptyForm(), lambda: services.remove_tier(current_user, tier.community_id, tier.id, utcnow()),
-                   _("Tier removed."), "kitchen.settings")
+    return press(EmptyForm(), lambda: services.remove_tier(current_user, tier.community_id, tier.id, utcnow()),
+                 success=_("Tier removed."), back=url_for("kitchen.settings"))
 
 
 @bp.get("/manage/welfare/")
@@ -395,5 +395,5 @@ def record_safe(check_id: int):
     check = _reachable_check(check_id)
     form = SafeForm()
     return submit(form, lambda: services.record_safe(current_user, check.id, form.how.data, form.note.data, utcnow()),
-                  done=_then(_("Recorded. Thank you for checking."), "kitchen.welfare_check", check_id=check_id),
+                  done=then(_("Recorded. Thank you for checking."), "kitchen.welfare_check", check_id=check_id),
                   template="kitchen/manage/welfare.html", context=lambda: _welfare_context(check_id, form))

@@ -1,7 +1,6 @@
 """The residents' kitchen pages (the operator's and staff's are in manage.py, on the same blueprint): each view
 parses a form, calls one service and responds (303, page or fragment)."""
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from ..forms import EmptyForm, acting_for_choices
 from ..models import Role, User
 from ..security import login_required, require_community, role_required
 from ..urls import safe_next
-from ..web import refuse, render, see_other, submit
+from ..web import press, refuse, render, see_other, submit, succeeded, then
 from . import services
 from .forms import (
     FULFILMENT_CHOICES, PAYMENT_CHOICES, SAFE_CHOICES, SLOT_CHOICES, STATUS_CHOICES, WEEKDAY_CHOICES, FeedbackForm,
@@ -79,31 +78,6 @@ def _fen(amount: Decimal | None) -> int:
     return int((amount or Decimal(0)) * 100)
 
 
-def _then(message: str, endpoint: str, **values) -> Callable:
-    """Success: say so on the next page, 303 to it."""
-    def done(_result=None):
-        flash(message, "success")
-        return see_other(endpoint, **values)
-
-    return done
-
-
-def _button(form, action: Callable, message: str | Callable, endpoint: str, invalid: str | None = None, **values):
-    """A button-only form: one service call, then 303 to `endpoint` with the outcome (or the refusal) flashed;
-    `message` may be worded from the service's result."""
-    back = url_for(endpoint, **values)
-    if not form.validate_on_submit():
-        if invalid is None:
-            abort(400)
-        return refuse(InvalidInput(invalid), redirect_to=back)
-    try:
-        result = action()
-    except DomainError as error:
-        return refuse(error, redirect_to=back)
-    flash(message(result) if callable(message) else message, "success")
-    return redirect(back, 303)
-
-
 # --- resident pages ----------------------------------------------------------------------
 
 @bp.get("/")
@@ -153,7 +127,7 @@ def place_order(meal_id: int):
     except DomainError as error:
         return refuse(error, form=form, template="kitchen/meal.html",
                       context=lambda: _meal_context(meal, form, page_error=error.message))
-    return _then(_("Your order is placed."), "kitchen.order_page", order_id=committed_id(order))()
+    return succeeded(_("Your order is placed."), "kitchen.order_page", order_id=committed_id(order))
 
 
 def _visible_order(order_id: int) -> MealOrder:
@@ -226,7 +200,7 @@ def order_again(order_id: int):
                                      utcnow())
     except DomainError as error:  # e.g. the operator, who sees the order but does not act for its resident: 403
         return refuse(error, redirect_to=back)
-    return _then(_("Your order is placed."), "kitchen.order_page", order_id=committed_id(order))()
+    return succeeded(_("Your order is placed."), "kitchen.order_page", order_id=committed_id(order))
 
 
 @bp.post("/orders/<int:order_id>/feedback")
@@ -236,7 +210,7 @@ def leave_feedback(order_id: int):
     form = FeedbackForm()
     return submit(form, lambda: services.leave_feedback(current_user, order.id, int(form.rating.data),
                                                         form.comment.data, utcnow()),
-                  done=_then(_("Thank you for your rating."), "kitchen.order_page", order_id=order.id),
+                  done=then(_("Thank you for your rating."), "kitchen.order_page", order_id=order.id),
                   template="kitchen/order.html", form_name="feedback_form",
                   context=lambda: _order_context(order_id, form))
 
@@ -258,9 +232,9 @@ def kitchen(kitchen_id: int):
 def hide_feedback(feedback_id: int):
     feedback = _load(Feedback, feedback_id)
     form = ReasonForm()
-    return _button(form, lambda: services.hide_feedback(current_user, feedback.id, form.reason.data, utcnow()),
-                   _("The comment is hidden."), "kitchen.kitchen", invalid=N_("Say why the comment is hidden."),
-                   kitchen_id=feedback.kitchen_id)
+    return press(form, lambda: services.hide_feedback(current_user, feedback.id, form.reason.data, utcnow()),
+                 success=_("The comment is hidden."), back=url_for("kitchen.kitchen", kitchen_id=feedback.kitchen_id),
+                 invalid=_("Say why the comment is hidden."))
 
 
 @bp.post("/feedback/<int:feedback_id>/acknowledge")
@@ -315,7 +289,7 @@ def create_standing():
                                               form.address.data, form.note.data, utcnow())
 
     return submit(form, create,
-                  done=_then(_("The standing order is set. Matching meals will be ordered automatically."),
+                  done=then(_("The standing order is set. Matching meals will be ordered automatically."),
                              "kitchen.standing"),
                   template="kitchen/standing.html", context=lambda: _standing_context(form))
 
@@ -325,17 +299,17 @@ def create_standing():
 def pause_standing(standing_id: int):
     standing = _own_standing(standing_id)
     form = PauseForm()
-    return _button(form, lambda: services.pause_standing_order(current_user, standing.id, form.from_day.data,
-                                                               form.to_day.data, utcnow()),
-                   _("Paused for those days."), "kitchen.standing", invalid=N_("Enter both days."))
+    return press(form, lambda: services.pause_standing_order(current_user, standing.id, form.from_day.data,
+                                                             form.to_day.data, utcnow()),
+                 success=_("Paused for those days."), back=url_for("kitchen.standing"), invalid=_("Enter both days."))
 
 
 @bp.post("/standing/<int:standing_id>/end")
 @login_required
 def end_standing(standing_id: int):
     standing = _own_standing(standing_id)
-    return _button(EmptyForm(), lambda: services.end_standing_order(current_user, standing.id, utcnow()),
-                   _("The standing order has ended."), "kitchen.standing")
+    return press(EmptyForm(), lambda: services.end_standing_order(current_user, standing.id, utcnow()),
+                 success=_("The standing order has ended."), back=url_for("kitchen.standing"))
 
 
 def _profile_context(resident: User, form: ProfileForm | None = None, status_form=None) -> dict:
@@ -368,7 +342,7 @@ def profile(user_id: int):
     return submit(form, lambda: services.update_profile(current_user, resident, form.dietary_needs.data,
                                                         form.emergency_name.data, form.emergency_phone.data,
                                                         utcnow()),
-                  done=_then(_("Saved."), "kitchen.profile", user_id=resident.id),
+                  done=then(_("Saved."), "kitchen.profile", user_id=resident.id),
                   template="kitchen/profile.html", context=lambda: _profile_context(resident, form))
 
 
@@ -379,7 +353,7 @@ def welfare_status(user_id: int):
     form = WelfareStatusForm()
     return submit(form, lambda: services.set_welfare_status(current_user, resident, form.welfare_status.data,
                                                             utcnow()),
-                  done=_then(_("Saved."), "kitchen.profile", user_id=resident.id),
+                  done=then(_("Saved."), "kitchen.profile", user_id=resident.id),
                   template="kitchen/profile.html", form_name="status_form",
                   context=lambda: _profile_context(resident, status_form=form))
 

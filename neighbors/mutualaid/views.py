@@ -9,12 +9,11 @@ from flask_login import current_user
 
 from .. import accounts, appeals, uploads
 from ..clock import to_local, utcnow
-from ..errors import DomainError
 from ..extensions import db
 from ..forms import EmptyForm, acting_for_choices
 from ..models import Role, User
 from ..security import login_required, require_community, role_required
-from ..web import is_fragment_request, refuse, render, see_other, submit, with_trigger
+from ..web import is_fragment_request, press, render, see_other, submit, with_trigger
 from . import services
 from .forms import (
     DAY_PARTS, WEEKDAY_NAMES, ConfirmForm, DisputeForm, DoneForm, GiftForm, GrantForm, InviteForm, OfferForm,
@@ -77,17 +76,6 @@ def labels():
 def _staff_required() -> None:
     if not policy.may(current_user, "manage"):
         abort(403)
-
-
-def _button(form, action, success: str, url: str):
-    """A button whose answer is the same page again (303), its outcome flashed there."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except DomainError as error:
-            return refuse(error, redirect_to=url)
-        flash(success, "success")
-    return redirect(url, 303)
 
 
 # --- the board ---------------------------------------------------------------------------
@@ -459,8 +447,8 @@ def offer_list():
 @bp.post("/offers/<int:offer_id>/close")
 @login_required
 def close_offer(offer_id: int):
-    return _button(EmptyForm(), lambda: services.close_offer(current_user, offer_id, utcnow()),
-                   _("The offer is closed."), url_for(".board", _anchor="offers"))
+    return press(EmptyForm(), lambda: services.close_offer(current_user, offer_id, utcnow()),
+                 success=_("The offer is closed."), back=url_for(".board", _anchor="offers"))
 
 
 # --- credits ---------------------------------------------------------------------------
@@ -530,8 +518,8 @@ def manage():
 @role_required(Role.STAFF)
 def hide_offer(offer_id: int):
     form = ReasonForm()
-    return _button(form, lambda: services.hide_offer(current_user, offer_id, form.reason.data or "", utcnow()),
-                   _("The offer is hidden and the volunteer has been told why."), url_for(".manage"))
+    return press(form, lambda: services.hide_offer(current_user, offer_id, form.reason.data or "", utcnow()),
+                 success=_("The offer is hidden and the volunteer has been told why."), back=url_for(".manage"))
 
 
 @bp.get("/manage/volunteers")
@@ -549,8 +537,9 @@ def manage_volunteers():
 @role_required(Role.STAFF)
 def verify_volunteer(user_id: int):
     verified = request.form.get("verified") == "1"
-    return _button(EmptyForm(), lambda: services.set_verified(current_user, user_id, verified, utcnow()),
-                   _("Verified.") if verified else _("Verification withdrawn."), url_for(".manage_volunteers"))
+    return press(EmptyForm(), lambda: services.set_verified(current_user, user_id, verified, utcnow()),
+                 success=_("Verified.") if verified else _("Verification withdrawn."),
+                 back=url_for(".manage_volunteers"))
 
 
 def _settings_context(**forms) -> dict:
@@ -599,8 +588,8 @@ def add_skill():
 @bp.post("/manage/skills/<int:skill_id>/retire")
 @role_required(Role.STAFF)
 def retire_skill(skill_id: int):
-    return _button(EmptyForm(), lambda: services.retire_skill(current_user, skill_id, utcnow()),
-                   _("The skill was taken off the list."), url_for(".manage_settings"))
+    return press(EmptyForm(), lambda: services.retire_skill(current_user, skill_id, utcnow()),
+                 success=_("The skill was taken off the list."), back=url_for(".manage_settings"))
 
 
 def _ledger_context() -> dict:
@@ -638,8 +627,8 @@ def grant():
 def correct(transaction_id: int):
     _staff_required()
     form = ReasonForm()
-    return _button(form, lambda: services.correct(current_user, transaction_id, form.reason.data or "", utcnow()),
-                   _("A correcting transaction was added."), url_for(".manage_ledger"))
+    return press(form, lambda: services.correct(current_user, transaction_id, form.reason.data or "", utcnow()),
+                 success=_("A correcting transaction was added."), back=url_for(".manage_ledger"))
 
 
 # --- command line -----------------------------------------------------------------------
