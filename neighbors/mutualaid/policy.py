@@ -133,6 +133,16 @@ def _see_contact(actor: User, request: Any) -> bool:
         or _staff(actor, request.community_id))
 
 
+def contact_for(actor: User, request: Any) -> User | None:
+    """Whose phone the reader is shown, if anyone's: the volunteer sees the requester's side (whoever asked for
+    the help, when they have a phone), the requester's side and staff see the volunteer's."""
+    if not policy.may(actor, "see_contact", request):
+        return None
+    if actor.id == request.volunteer_id:
+        return request.created_by if request.created_by.phone else request.requester
+    return request.volunteer
+
+
 @policy.rule("see_volunteer_record")
 def _see_volunteer_record(actor: User, request: Any) -> bool:
     """Those waiting for a volunteer may look at the record of the one who is coming."""

@@ -20,7 +20,7 @@ from .forms import (
     ProfileForm, ReasonForm, RequestForm, ResolveForm, SettingsForm, SkillForm, window_rows,
 )
 from .models import Status
-from .policy import policy
+from .policy import contact_for, policy
 
 bp = Blueprint("mutualaid", __name__, url_prefix="/aid")
 
@@ -70,7 +70,8 @@ def labels():
             "action_label": lambda a: str(ACTION_LABELS.get(a, a)),
             "kind_label": lambda k: str(KIND_LABELS.get(k, k)),
             "weekday_name": lambda d: str(WEEKDAY_NAMES[d]),
-            "may": policy.for_templates(current_user)}
+            "may": policy.for_templates(current_user),
+            "contact_for": lambda request: contact_for(current_user, request)}
 
 
 def _staff_required() -> None:

@@ -300,3 +300,20 @@ def test_staff_ask_for_a_resident_without_a_phone(auth, web, staff, elder, skill
     assert response.status_code == 303
     request = db.session.get(HelpRequest, request_id(response))
     assert request.requester_id == elder.id and request.created_by_id == staff.id
+
+
+def test_once_taken_the_volunteer_sees_the_family_phone_and_the_family_sees_the_volunteers(
+        auth, web, daughter, elder, volunteer, volunteer2, make_request, now):
+    """The elder has no phone: the volunteer is given the daughter's, who asked; nobody else sees either."""
+    help_request = make_request(actor=daughter, for_user=elder)
+    services.accept(volunteer, help_request.id, now)
+    page = f"/aid/requests/{help_request.id}"
+    auth.login(volunteer)
+    assert f'tel:{daughter.phone}' in web.get(page).get_data(as_text=True)
+    auth.logout()
+    auth.login(daughter)
+    seen = web.get(page).get_data(as_text=True)
+    assert f'tel:{volunteer.phone}' in seen and f'tel:{daughter.phone}' not in seen
+    auth.logout()
+    auth.login(volunteer2)
+    assert "tel:" not in web.get(page).get_data(as_text=True)
