@@ -8,7 +8,6 @@ from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from .errors import DomainError
 
 
 class _HiddenWithoutId(HiddenInput):
@@ -72,9 +71,3 @@ def acting_for_choices(actor, people) -> list[tuple[str, str]]:
 
     return [(str(person.id), gettext("Myself") if person.id == actor.id else person.name) for person in people]
 
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's refusal on its field, or at the top of the form (see `neighbors.web.put_on_form`)."""
-    from .web import put_on_form
-
-    put_on_form(form, error)

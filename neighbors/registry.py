@@ -63,12 +63,6 @@ class Registry:
     def __iter__(self):
         return iter(self.modules.values())
 
-    def names(self) -> list[str]:
-        return list(self.modules)
-
-    def module(self, name: str) -> ModuleHooks:
-        return self.modules[name]
-
     def appeal_kind(self, kind: str) -> AppealKind | None:
         for hooks in self.modules.values():
             if kind in hooks.appeal_kinds:

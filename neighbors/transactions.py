@@ -52,10 +52,5 @@ def service(fn: Callable[P, T]) -> Callable[P, T]:
         finally:
             info[_DEPTH] = depth
 
-    wrapped.is_service = True  # type: ignore[attr-defined]
     return wrapped
 
-
-def in_service() -> bool:
-    """Whether a service transaction is open (helpers that must not commit on their own can assert it)."""
-    return db.session().info.get(_DEPTH, 0) > 0

@@ -136,7 +136,7 @@ def seed_usual_skills(world) -> None:
     from neighbors.clock import utcnow
     from neighbors.mutualaid import services
 
-    services._ensure_skills(world.community("here").id, utcnow())
+    services.ensure_skills(world.community("here").id, utcnow())
     db.session.commit()
 
 

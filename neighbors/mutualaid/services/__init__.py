@@ -38,7 +38,6 @@ from .trust import (
 )
 from .volunteers import profile_of, save_profile, set_verified, skill_ids_of, volunteers
 
-_ensure_skills = ensure_skills  # the name tests/security/test_hostile_forms.py seeds the skill list with
 
 __all__ = [
     "ATTENTION", "AUTO_CONFIRM_AFTER", "Balance", "CARD", "CreditRules", "InsufficientCredits", "MAX_GIFT_MINUTES",
