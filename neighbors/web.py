@@ -11,10 +11,12 @@ A view is then three lines of its own: build the form, name the service call, sa
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import Field
@@ -41,6 +43,16 @@ def render(template: str, *, partial: str | None = None, status: int = 200, **co
 def see_other(endpoint: str, **values) -> Response:
     """After a change without JavaScript: 303 to the page that shows its result."""
     return redirect(url_for(endpoint, **values), 303)
+
+
+def month_arg(today: date) -> date:
+    """The first day of the month a page was asked for (`?month=2026-05`), or of this month when none or a bad
+    one was given."""
+    try:
+        year, month = (int(part) for part in request.args.get("month", "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
 
 
 def succeeded(message: str, endpoint: str, **values) -> Response:
@@ -128,13 +140,22 @@ def submit(form: FlaskForm, action: Callable[[], Any], *, done: Callable[[Any], 
 
 
 def with_trigger(response: Any, event: str) -> Any:
-    """Tell other parts of the page that something changed (they listen with hx-trigger="… from:body")."""
-    from flask import make_response
-
+    """Tell other parts of the page that something changed (they listen with hx-trigger="… from:body"), keeping
+    the events the answer already announces."""
     answer = make_response(response)
-    events = [e for e in (answer.headers.get("HX-Trigger") or "").split(",") if e]
-    answer.headers["HX-Trigger"] = ",".join([*events, event])
+    answer.headers["HX-Trigger"] = _with_event(answer.headers.get("HX-Trigger", ""), event)
     return answer
+
+
+def _with_event(header: str, event: str) -> str:
+    """HX-Trigger is either a comma-separated list of event names or a JSON object of events."""
+    header = header.strip()
+    if header.startswith("{"):
+        events = json.loads(header)
+        events.setdefault(event, None)
+        return json.dumps(events)
+    names = [name.strip() for name in header.split(",") if name.strip()]
+    return ", ".join(names if event in names else [*names, event])
 
 
 def _context(context: Context) -> Mapping[str, Any]:

@@ -1,6 +1,5 @@
 """The shape of one item in staff's work queue (each module lists its own through its services), and the
 event that tells the staff console's queue to refresh."""
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -8,7 +7,9 @@ from flask import request
 from flask_babel import gettext
 from flask_login import current_user
 
+from .extensions import htmx
 from .links import Link
+from .web import with_trigger
 
 
 @dataclass(frozen=True)
@@ -48,21 +49,9 @@ def announce_queue_change(response):
     Only 2xx answers: a redirect is followed by the browser, which drops its headers, and a boosted
     page brings a fresh count in its navigation anyway.
     """
-    if (request.method not in STATE_CHANGING or request.headers.get("HX-Request") != "true"
-            or not 200 <= response.status_code < 300):
+    if request.method not in STATE_CHANGING or not htmx or not 200 <= response.status_code < 300:
         return response
     if not current_user.is_authenticated or not current_user.is_privileged:
         return response
-    response.headers["HX-Trigger"] = _with_event(response.headers.get("HX-Trigger", ""), QUEUE_CHANGED)
-    return response
+    return with_trigger(response, QUEUE_CHANGED)
 
-
-def _with_event(header: str, event: str) -> str:
-    """HX-Trigger is either a comma-separated list of event names or a JSON object of events."""
-    header = header.strip()
-    if header.startswith("{"):
-        events = json.loads(header)
-        events.setdefault(event, None)
-        return json.dumps(events)
-    names = [name.strip() for name in header.split(",") if name.strip()]
-    return ", ".join(names if event in names else [*names, event])

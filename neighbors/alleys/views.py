@@ -14,7 +14,7 @@ from ..models import Role
 from ..security import login_required, require_community, role_required
 from ..uploads import send_image
 from ..urls import safe_next
-from ..web import is_fragment_request, refuse, render, see_other, submit, succeeded
+from ..web import is_fragment_request, month_arg, refuse, render, see_other, submit, succeeded
 from . import public_holidays, services
 from .forms import (
     DEPARTMENT_FIELDS, AddToFindingForm, AlleyForm, AssignForm, BranchForm, DispatchForm, FindingForm, HolidayForm,
@@ -446,19 +446,10 @@ def photo(finding_id: int, photo_id: int):
 
 # --- stats ------------------------------------------------------------------------------
 
-def _month() -> date:
-    text = request.args.get("month", "")
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return local_today(now()).replace(day=1)
-
-
 def _month_figures() -> tuple[dict, str, date, list[int] | None]:
     _guard("see_patrols")
     alley_ids, scope = _scope(current_user.community_id)
-    month = _month()
+    month = month_arg(local_today(now()))
     start, end = services.month_bounds(month)
     figures = services.month_stats(current_user.community_id, start, end, now(), alley_ids)
     return figures, scope or current_user.community.name, month, alley_ids

@@ -14,7 +14,9 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role
 from ..security import login_required, role_required
-from ..web import is_fragment_request, press, refuse, render, see_other, submit, succeeded, then, with_trigger
+from ..web import (
+    is_fragment_request, month_arg, press, refuse, render, see_other, submit, succeeded, then, with_trigger,
+)
 from . import services
 from .forms import (
     AdvanceForm, CapacityForm, KitchenForm, MealForm, ReasonForm, SafeForm, SettingsForm, TierForm,
@@ -281,14 +283,6 @@ def all_orders():
                   args=request.args, statuses=[s.value for s in OrderStatus])
 
 
-def _month_arg() -> date:
-    try:
-        year, month = (int(part) for part in request.args.get("month", "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return local_today().replace(day=1)
-
-
 def _settlement_kitchen() -> tuple[list[Kitchen], Kitchen | None]:
     mine = services.kitchens_run_by(current_user)
     wanted = request.args.get("kitchen", type=int)
@@ -300,7 +294,7 @@ def _settlement_kitchen() -> tuple[list[Kitchen], Kitchen | None]:
 @role_required(*OPERATORS)
 def settlement():
     mine, chosen = _settlement_kitchen()
-    month = _month_arg()
+    month = month_arg(local_today())
     report = services.settlement(chosen.community_id, chosen.id, month) if chosen else None
     previous = (month - timedelta(days=1)).replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
@@ -314,7 +308,7 @@ def settlement_csv():
     _mine, chosen = _settlement_kitchen()
     if chosen is None:
         abort(404)
-    report = services.settlement(chosen.community_id, chosen.id, _month_arg())
+    report = services.settlement(chosen.community_id, chosen.id, month_arg(local_today()))
     filename = f"kitchen-{chosen.id}-{report['month_start']:%Y-%m}.csv"
     return Response("\ufeff" + services.settlement_csv(report), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})

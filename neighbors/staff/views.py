@@ -9,7 +9,7 @@ from ..clock import local_today, utcnow
 from ..errors import DomainError, N_
 from ..models import Role
 from ..security import role_required
-from ..web import is_fragment_request, refuse, render, see_other, submit
+from ..web import is_fragment_request, refuse, render, see_other, submit, with_trigger
 from . import charts, reports, services
 from .forms import AuditFilterForm, GrantRoleForm, LinkCarerForm, ResidentForm, RoleForm, SearchForm
 from .policy import HeldRole, policy
@@ -79,7 +79,7 @@ def queue():
         community=community, work=work, now=now, version=version,
         queue_args={} if own else {"community": community.id}))
     if is_fragment_request() and status_only and request.args.get("seen") != version:
-        response.headers["HX-Trigger"] = workqueue.QUEUE_CHANGED
+        response = with_trigger(response, workqueue.QUEUE_CHANGED)
     response.vary.add("HX-Request")
     return response
 

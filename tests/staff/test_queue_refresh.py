@@ -13,7 +13,8 @@ from neighbors.clock import local_today, utcnow
 from neighbors.kitchen import services as kitchen
 from neighbors.links import Link
 from neighbors.staff import services
-from neighbors.workqueue import QueueItem, _with_event, announce_queue_change
+from neighbors.web import _with_event
+from neighbors.workqueue import QueueItem, announce_queue_change
 from tests.factories import make_building, make_user
 
 
