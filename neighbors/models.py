@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash
 from .clock import age_on, local_today, utcnow
 from .database import CommunityScoped, UTCDateTime
 from .extensions import db
+from .links import build
 from .passwords import hash_password
 
 
@@ -235,8 +236,6 @@ class Notification(CommunityScoped, db.Model):
 
     @property
     def url(self) -> str:
-        from .links import build
-
         args = dict(self.link_args or {})
         anchor = args.pop("_anchor", "")
         return build(self.endpoint, args, anchor)
