@@ -94,6 +94,8 @@ class User(UserMixin, db.Model):
     one_time_password_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # staff erased this person's information on their request: the row stays so totals and the ledger add up
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     community: Mapped[Community] = relationship()
     building: Mapped[Building | None] = relationship()
     role_grants: Mapped[list[RoleGrant]] = relationship(
