@@ -27,10 +27,12 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 .PHONY: compile-translations chromium wrk
-compile-translations: $(VENV)/.installed
-	@for dir in $(CATALOGS); do \
-	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel --quiet compile -d $$dir || exit 1; fi; \
-	done
+# Each catalogue is compiled when its .po is newer than its .mo (two runs at once never rewrite one under the other).
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(addsuffix /*/LC_MESSAGES/messages.po,$(CATALOGS))))
+compile-translations: $(MO_FILES)
+
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel --quiet compile -i $< -o $@
 
 # The browser tests drive Debian's Chromium; install it when it is missing (needs root or sudo).
 chromium:

@@ -57,6 +57,8 @@ def from_environment(instance_path: str) -> dict:
         ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
+        # Two installations counting in one Redis keep their counts apart by prefix.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "neighbors"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "NEIGHBORS_PROXY_HOPS": proxy_hops(os.environ.get("NEIGHBORS_PROXY_HOPS")),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -69,9 +69,11 @@ def empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
-            connection.exec_driver_sql(
-                "TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY CASCADE"
-            )
+            touched = _touched_tables(connection, tables)
+            if touched:
+                connection.exec_driver_sql(
+                    "TRUNCATE " + ", ".join(f'"{name}"' for name in touched) + " RESTART IDENTITY CASCADE"
+                )
     else:
         with db.engine.begin() as connection:
             connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
@@ -79,6 +81,19 @@ def empty_all_tables() -> None:
                 connection.exec_driver_sql(f'DELETE FROM "{name}"')
             connection.exec_driver_sql("DELETE FROM sqlite_sequence") if _has_sequence(connection) else None
             connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+
+def _touched_tables(connection, tables: list[str]) -> list[str]:
+    """The tables a test wrote to: holding rows, or with an id sequence moved on since the last restart.
+
+    TRUNCATE costs about 4 ms a table on PostgreSQL however empty the table is; a test touches a few.
+    """
+    used_sequences = {row[0] for row in connection.exec_driver_sql(
+        "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL")}
+    holding_rows = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables)
+    nonempty = {row[0] for row in connection.exec_driver_sql(holding_rows)}
+    return [name for name in tables if name in nonempty or f"{name}_id_seq" in used_sequences]
 
 
 def _has_sequence(connection) -> bool:

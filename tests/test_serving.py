@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -91,15 +92,18 @@ def _wrong_password(base_url: str, phone: str) -> int:
 
 
 def test_several_workers_count_the_same_wrong_passwords(app, database_url, upload_dir):
+    prefix = f"neighbors-test-{uuid.uuid4().hex[:8]}"  # the SQLite and PostgreSQL runs may share this Redis at once
     storage = redis.Redis.from_url(REDIS_URL)
-    storage.flushdb()
     user = make_user(name="郑长华", phone="13900001234")
-    limits = {"RATELIMIT_ENABLED": "true", "RATELIMIT_STORAGE_URI": REDIS_URL}
+    limits = {"RATELIMIT_ENABLED": "true", "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
     try:
         with Gunicorn(database_url, upload_dir, workers=4, threads=1, env=limits) as server:
             answers = [_wrong_password(server.url, user.phone) for _ in range(8)]
+        counted = list(storage.scan_iter(f"*{prefix}*"))
     finally:
-        storage.flushdb()
+        for key in storage.scan_iter(f"*{prefix}*"):
+            storage.delete(key)
+    assert counted, "the limits were not counted in Redis"
     assert answers == [422] * 5 + [429] * 3  # five wrong passwords told as such, then the limit, whoever answers
 
 
