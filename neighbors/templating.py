@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from babel.lists import format_list
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -78,10 +79,15 @@ def local_day(moment: datetime | None) -> str:
     return day_label(to_local(moment).date()) if moment is not None else ""
 
 
+def drawn_icon(name: str, size: str = "1.4em"):
+    """One of the app's drawn icons (templates/_icons.html), in any template without an import: no emoji font needed."""
+    return current_app.jinja_env.get_template("_icons.html").module.icon(name, size)
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, localday=local_day, day=day_label, hours=hours,
                                  as_list=as_list)
-    app.jinja_env.globals.update(role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
+    app.jinja_env.globals.update(icon=drawn_icon, role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
 
     @app.context_processor
     def unread_notifications():

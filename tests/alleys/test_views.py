@@ -146,7 +146,7 @@ def test_shifts_page_and_my_shifts_and_calendar(web, auth, place, shift):
 def test_coverage_shows_short_shifts_in_words(web, auth, place, shift):
     auth.login(place.secretary)
     page = web.get(f"/alleys/coverage?alley={place.alley.id}").get_data(as_text=True)
-    assert "0/2" in page and "缺 2 人" in page and "⚠" in page
+    assert "0/2" in page and "缺 2 人" in page and "icon-alert" in page
     assert web.get(f"/alleys/coverage?branch={place.branch.id}").status_code == 200
     auth.logout()
     auth.login(place.resident)
@@ -375,4 +375,3 @@ def test_english_pages_render(web, auth, place, shift):
     web.get("/lang/en")
     page = web.get("/alleys/shifts").get_data(as_text=True)
     assert "Sign up" in page and "missing" in page
-

@@ -75,7 +75,7 @@ def test_invalid_requests_are_422_and_change_nothing(auth, web, resident, skills
     auth.login(resident)
     response = new_request(web, skills, **change)
     assert response.status_code == 422
-    assert "⚠" in response.get_data(as_text=True)
+    assert "icon-alert" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(HelpRequest.id))) == 0
 
 
@@ -136,7 +136,7 @@ def test_accept_done_confirm_through_http(auth, web, resident, volunteer, skills
     auth.login(volunteer)
     assert web.post(f"/aid/requests/{rid}/accept").status_code == 303
     bad = web.post(f"/aid/requests/{rid}/done", {"minutes": "很久"})
-    assert bad.status_code == 422 and "⚠" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "icon-alert" in bad.get_data(as_text=True)
     assert web.post(f"/aid/requests/{rid}/done", {"minutes": "90"}).status_code == 303
     auth.logout()
     auth.login(resident)
@@ -160,7 +160,7 @@ def test_a_taken_request_is_409_for_the_second_volunteer(auth, web, resident, vo
     auth.login(volunteer2)
     response = web.post(f"/aid/requests/{rid}/accept")
     assert response.status_code == 409
-    assert "⚠" in response.get_data(as_text=True)
+    assert "icon-alert" in response.get_data(as_text=True)
 
 
 def test_residents_cannot_accept(auth, web, resident, community, skills):
