@@ -111,3 +111,15 @@ def install_translations(app, babel) -> None:
 
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext,
                                  npgettext=npgettext)
+
+
+def term(msgid: str) -> dict:
+    """A parameter of a stored message that is itself words (a category's name): kept as its English msgid and
+    translated when the message is shown, so each reader sees it in their own language. Mark the msgid with N_."""
+    return {"msgid": msgid}
+
+
+def with_terms(params: dict) -> dict:
+    """A stored message's parameters, each `term` in the reader's language."""
+    return {name: flask_babel.gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
+            for name, value in params.items()}

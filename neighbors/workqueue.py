@@ -8,6 +8,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from .extensions import htmx
+from .i18n import with_terms
 from .links import Link
 from .web import with_trigger
 
@@ -30,7 +31,7 @@ class QueueItem:
 
     @property
     def text(self) -> str:
-        return gettext(self.title, **self.params)
+        return gettext(self.title, **with_terms(self.params))
 
     @property
     def action_text(self) -> str:

@@ -51,3 +51,46 @@ def test_a_logged_in_users_choice_follows_them_to_a_new_browser(app, auth, web):
     Auth(CsrfClient(other_browser)).login(user)
     other_browser.delete_cookie("lang")
     assert '<html lang="en"' in other_browser.get("/").get_data(as_text=True)
+
+
+def test_a_stored_term_is_shown_in_the_readers_language(app):
+    """A notification keeps a category as its msgid; each reader sees it in their own language."""
+    from flask_babel import force_locale
+
+    from neighbors.i18n import term, with_terms
+
+    params = {"category": term("Broken facility"), "alley": "打铁巷"}
+    with app.test_request_context():
+        with force_locale("en"):
+            assert with_terms(params) == {"category": "Broken facility", "alley": "打铁巷"}
+        with force_locale("zh"):
+            assert with_terms(params) == {"category": "设施损坏", "alley": "打铁巷"}
+
+
+CHINESE_TERMS = ["占道", "卫生", "安全隐患", "设施损坏", "城管", "市场监管", "环卫"]
+
+
+def test_english_pages_name_categories_and_departments_in_english(app, auth, web):
+    """The demo's staff queue, cases and case list, and the meal forms' examples, read in English."""
+    import re
+
+    from neighbors import demo
+    from neighbors.extensions import db
+
+    demo.build()
+    db.session.commit()
+    web.get("/lang/en")
+    seen, pages = {}, {}
+    for phone, paths in {"13900000008": ["/staff/", "/alleys/findings", "/alleys/findings?state=all"],
+                         "13900000004": ["/kitchen/profile/"]}.items():
+        auth.login(phone, "demo1234")
+        for path in paths:
+            page = web.get(path, follow_redirects=True).get_data(as_text=True)
+            text = re.sub(r"<[^>]+>", " ", page)
+            seen[path] = [word for word in CHINESE_TERMS if word in text]
+            pages[path] = " ".join(text.split())
+        web.post("/auth/logout")
+    assert seen == {path: [] for path in seen}
+    assert re.search(r"(Overdue case|Needs a department): (Blocked passage|Sanitation|Street vending|Safety hazard"
+                     r"|Broken facility|Other) in ", pages["/staff/"])
+    assert "For example: less salt, soft food" in pages["/kitchen/profile/"]

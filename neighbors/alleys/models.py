@@ -11,27 +11,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import CommunityScoped, UTCDateTime
+from ..errors import N_
 from ..extensions import db
 from ..models import User
 from ..states import StateMachine, Transition
 
 VOLUNTEER = "volunteer"  # the slot kind of patrollers and volunteers; officers' kind is their department
 DEPARTMENTS = ("城管", "市场监管", "环卫")
-DEPARTMENT_LABELS = {"城管": _l("City management (城管)"), "市场监管": _l("Market supervision (市场监管)"),
-                     "环卫": _l("Sanitation (环卫)")}
+DEPARTMENT_LABELS = {"城管": _l("City management"), "市场监管": _l("Market supervision"),
+                     "环卫": _l("Sanitation department")}
 
 CATEGORIES = ("obstruction", "sanitation", "street_vending", "hazard", "facility", "other")
-CATEGORY_LABELS = {
-    "obstruction": _l("Blocked passage (占道)"),
-    "sanitation": _l("Sanitation (卫生)"),
-    "street_vending": _l("Street vending (占道经营)"),
-    "hazard": _l("Safety hazard (安全隐患)"),
-    "facility": _l("Broken facility (设施损坏)"),
-    "other": _l("Other (其他)"),
-}
-# The Chinese name of each category: used inside notifications, which are stored before anyone reads them.
-CATEGORY_NAMES = {"obstruction": "占道", "sanitation": "卫生", "street_vending": "占道经营", "hazard": "安全隐患",
-                  "facility": "设施损坏", "other": "其他"}
+# Each category's name as an English msgid: notifications and the work queue keep it as a `term`
+# (neighbors/i18n.py), translated when someone reads it.
+CATEGORY_NAMES = {"obstruction": N_("Blocked passage"), "sanitation": N_("Sanitation"),
+                  "street_vending": N_("Street vending"), "hazard": N_("Safety hazard"),
+                  "facility": N_("Broken facility"), "other": N_("Other")}
+CATEGORY_LABELS = {code: _l(msgid) for code, msgid in CATEGORY_NAMES.items()}
 
 
 class FindingState(enum.StrEnum):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from ...clock import local_today, utcnow
 from ...errors import N_
 from ...extensions import db
+from ...i18n import term
 from ...models import User
 from ...workqueue import QueueItem
 from ..models import CATEGORY_NAMES, WITH_DEPARTMENT, Finding, FindingState, PatrolShift, PatrolSignup
@@ -21,7 +22,7 @@ WAITING = (FindingState.REPORTED, *WITH_DEPARTMENT)  # a case someone still has 
 
 
 def _case_item(finding: Finding, now: datetime) -> QueueItem | None:
-    params = {"category": CATEGORY_NAMES.get(finding.category, finding.category), "alley": finding.alley.name}
+    params = {"category": term(CATEGORY_NAMES.get(finding.category, finding.category)), "alley": finding.alley.name}
     link = finding_link(finding)
     if finding.is_overdue(now):
         due = finding.accept_due_at if finding.is_accept_overdue(now) else finding.resolve_due_at

@@ -9,6 +9,7 @@ from ... import accounts
 from ...database import begin_write
 from ...errors import N_, Conflict, InvalidInput
 from ...extensions import db
+from ...i18n import term
 from ...models import Role, RoleGrant, User
 from ...notifications import notify
 from ...transactions import service
@@ -54,7 +55,7 @@ def send_to_department(finding: Finding, department: str, actor: User | None, no
     FINDING_STATES.move(finding, "dispatch", actor, now, note=note)
     for officer in duty_officers(finding.alley, department):
         notify(officer, N_("New case in %(alley)s: %(category)s. Please accept it."), link=finding_link(finding),
-               now=now, alley=finding.alley.name, category=CATEGORY_NAMES.get(finding.category, finding.category))
+               now=now, alley=finding.alley.name, category=term(CATEGORY_NAMES.get(finding.category, finding.category)))
 
 
 def _tell_staff_to_dispatch(finding: Finding, now: datetime) -> None:
