@@ -106,11 +106,12 @@ def _install_modules(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import appeals, auth, views
+    from . import appeals, auth, privacy, views
     from .alleys import bp as alleys_bp
     from .kitchen import bp as kitchen_bp
     from .mutualaid import bp as mutualaid_bp
     from .staff import bp as staff_bp
 
-    for blueprint in (views.bp, auth.bp, kitchen_bp, mutualaid_bp, alleys_bp, staff_bp, appeals.bp):
+    for blueprint in (views.bp, auth.bp, kitchen_bp, mutualaid_bp, alleys_bp, staff_bp, appeals.bp,
+                      privacy.bp):
         app.register_blueprint(blueprint)

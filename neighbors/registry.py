@@ -1,8 +1,9 @@
 """The one explicit link between the foundation and the modules, set up in `create_app`.
 
 Each module describes itself once in its `hooks.py` as a `ModuleHooks` value: what staff's console reads
-(work queue, person summary, monthly report), which hidden records can be appealed, its tick jobs and
-its demo step. `create_app` installs the list; nothing registers itself by being imported, and nobody
+(work queue, person summary, monthly report), which hidden records can be appealed, what it holds about a
+person and how it erases that (a resident's rights under PIPL), its tick jobs and its demo step.
+`create_app` installs the list; nothing registers itself by being imported, and nobody
 looks a module up by its name as a string (a renamed function is an import error, not a silent None).
 """
 from __future__ import annotations
@@ -40,6 +41,22 @@ class AppealKind:
     reinstate: Callable[["User", int, datetime], None]  # unhide through the module's rules; flush, audit-log
 
 
+# What an erased person's required free text (a title, a description, a name) is replaced with.
+ERASED = "（已删除）"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One table of what a module holds about a person, for their "my information" page and download.
+
+    `title` and `columns` are English msgids (translated when shown); cells are text, numbers, dates or
+    UTC datetimes."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
 @dataclass(frozen=True)
 class ModuleHooks:
     name: str
@@ -50,6 +67,11 @@ class ModuleHooks:
     appeal_kinds: Mapping[str, AppealKind] = field(default_factory=dict)
     tick_jobs: Mapping[str, Callable[[datetime], int]] = field(default_factory=dict)
     demo_step: tuple[int, Callable[[Any], None]] | None = None  # (order, step)
+    # the person -> every table the module holds about them (see PersonalData)
+    personal_data: Callable[["User"], list[PersonalData]] | None = None
+    # (staff, the person, now) -> how many records of each kind were erased or replaced; flushes, never commits.
+    # Names, phones, addresses, photos and free text go; amounts, counts and the ledger stay.
+    erase_person: Callable[["User", "User", datetime], dict[str, int]] | None = None
 
 
 class Registry:

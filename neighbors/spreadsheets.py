@@ -1,4 +1,4 @@
-"""The one way the app writes a spreadsheet (CSV today): every cell a spreadsheet would run as a formula is
+"""The one way the app writes a spreadsheet (CSV or .xlsx): every cell a spreadsheet would run as a formula is
 neutralised, whoever typed it.
 
 A name such as `=HYPERLINK("http://…","x")` typed into a form would otherwise come out of an export as a live
@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # Excel reads UTF-8 (the Chinese) only with it
@@ -31,3 +34,40 @@ def csv_text(rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()
+
+
+# characters an .xlsx cell cannot hold (openpyxl refuses them), removed rather than failing the download
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:
+    """A workbook with one sheet per (title, rows); text cells neutralised as in CSV, numbers and dates kept."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(_sheet_title(title, used))
+        for row in rows:
+            sheet.append([_xlsx_cell(value) for value in row])
+    if not workbook.worksheets:
+        workbook.create_sheet("-")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_cell(_NOT_IN_XLSX.sub("", value))
+    return value
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    base = _NOT_IN_SHEET_TITLE.sub(" ", title).strip()[:28] or "-"
+    name, number = base, 2
+    while name.lower() in used:
+        name, number = f"{base} {number}", number + 1
+    used.add(name.lower())
+    return name

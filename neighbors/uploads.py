@@ -13,6 +13,8 @@ from pathlib import Path
 
 from flask import current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .errors import N_, InvalidInput
 
@@ -89,6 +91,28 @@ def discard(key: str) -> None:
     path = _safe_path(key)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def discard_after_commit(key: str) -> None:
+    """Remove a stored file once the transaction that stopped referring to it has committed (kept if it rolls
+    back, so no record ever points at a missing photo)."""
+    from .extensions import db
+
+    db.session().info.setdefault(_DISCARD, []).append(key)
+
+
+_DISCARD = "neighbors.uploads.discard"
+
+
+@event.listens_for(Session, "after_commit")
+def _discard_pending(session) -> None:
+    for key in session.info.pop(_DISCARD, []):
+        discard(key)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session) -> None:
+    session.info.pop(_DISCARD, None)
 
 
 def _safe_path(key: str) -> Path | None:

@@ -23,3 +23,21 @@ def test_csv_text_starts_with_a_bom_and_neutralises_every_cell():
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows == [["姓名", "备注"], ["'=HYPERLINK(\"http://x\",\"x\")", "'-5"], ["郑长华", "-5"]]
+
+
+def test_a_workbook_keeps_numbers_and_dates_and_writes_formulas_as_text():
+    from datetime import date
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from neighbors.spreadsheets import xlsx_bytes
+
+    data = xlsx_bytes([("订单", [["姓名", "份数", "日期"], ['=HYPERLINK("http://x","x")', 2, date(2026, 5, 11)],
+                                 ["郑\x07长华", -3, None]]), ("订单", [["a"]])])
+    workbook = load_workbook(BytesIO(data))
+    assert workbook.sheetnames == ["订单", "订单 2"]
+    rows = [[cell.value for cell in row] for row in workbook["订单"].iter_rows()]
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\",\"x\")" and rows[1][1] == 2 and rows[1][2].date() == date(2026, 5, 11)
+    assert rows[2][:2] == ["郑长华", -3]
+    assert all(cell.data_type != "f" for row in workbook["订单"].iter_rows() for cell in row)

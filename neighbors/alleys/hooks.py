@@ -15,4 +15,6 @@ HOOKS = ModuleHooks(
         "alleys.escalate_overdue": services.escalate_overdue,
     },
     demo_step=(40, demo.build_alleys),
+    personal_data=services.personal_data,
+    erase_person=services.erase_person,
 )

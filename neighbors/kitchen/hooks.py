@@ -13,4 +13,6 @@ HOOKS = ModuleHooks(
                                                  reinstate=services.reinstate_feedback)},
     tick_jobs={"kitchen.standing_orders": services.standing_orders_job},
     demo_step=(20, demo.kitchen_demo),
+    personal_data=services.personal_data,
+    erase_person=services.erase_person,
 )

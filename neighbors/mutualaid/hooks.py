@@ -16,4 +16,6 @@ HOOKS = ModuleHooks(
     },
     tick_jobs={"mutualaid.auto_confirm": services.auto_confirm_due},
     demo_step=(30, demo.mutual_aid),
+    personal_data=services.personal_data,
+    erase_person=services.erase_person,
 )

@@ -18,6 +18,7 @@ from .ordering import (
     OrderingClosed, SoldOut, cancel_order, check_order_input, meal_orders, order_again, order_by_key, orders_for,
     place_order, search_orders,
 )
+from .personal_data import erase_person, personal_data
 from .profiles import (
     PHONE_LIKE, WELFARE_STATUSES, carers_for, profile_for, residents, set_welfare_status, update_profile,
 )
@@ -35,11 +36,11 @@ __all__ = [
     "MENU_DAYS", "PHONE_LIKE", "RULE_TEXTS", "SAFE_HOW", "WELFARE_STATUSES", "OrderingClosed", "SoldOut",
     "acknowledge_feedback", "add_tier", "advance_order", "buildings", "cancel_meal", "cancel_order", "carers_for",
     "check_order_input", "close_ordering", "copy_last_week", "create_standing_order", "default_deadline",
-    "delivery_sheet", "describe_feedback", "describe_rule", "end_standing_order", "feedback_for_order",
+    "delivery_sheet", "describe_feedback", "describe_rule", "end_standing_order", "erase_person", "feedback_for_order",
     "get_settings", "hidden_feedback", "hide_feedback", "kitchen_meals", "kitchen_rating", "kitchens",
     "kitchens_run_by", "leave_feedback", "meal_day", "meal_orders", "month_bounds", "monthly_summary",
     "open_welfare_checks", "operator_candidates", "order_again", "order_by_key", "order_link", "orders_for",
-    "parse_weekdays", "pause_standing_order", "person_summary", "place_order", "place_standing_order",
+    "parse_weekdays", "pause_standing_order", "person_summary", "personal_data", "place_order", "place_standing_order",
     "place_standing_orders", "profile_for", "publish_meal", "recent_feedback", "record_safe", "register_kitchen",
     "reinstate_feedback", "remove_tier", "residents", "resume_kitchen", "search_orders", "set_capacity",
     "set_welfare_status", "settlement", "settlement_csv", "staff_queue", "staff_queue_count", "standing_orders_for",

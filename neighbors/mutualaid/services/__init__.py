@@ -23,6 +23,7 @@ from .lifecycle import (
 )
 from .moderation import hidden_offers_of, hide_offer, hide_request
 from .offers import close_offer, create_offer, get_offer, offers
+from .personal_data import erase_person, personal_data
 from .reconciliation import check_ledger, ledger_totals
 from .settings import (
     CreditRules, add_skill, ensure_skills, retire_skill, rules, seed_skills, skill_key, skill_list, skills_to_show,
@@ -45,10 +46,12 @@ __all__ = [
     "STALE_OPEN_AFTER", "AttentionLimits", "RequestDetails", "accept", "add_skill", "all_requests", "auto_confirm",
     "auto_confirm_due", "balance_minutes", "balances", "board", "cancel_request", "check_ledger", "close_offer",
     "confirm", "correct", "corrected_ids", "create_offer", "create_request", "decline", "decline_invitation",
-    "describe_offers", "describe_requests", "dispute", "edit_request", "ensure_skills", "get_offer", "get_request",
+    "describe_offers", "describe_requests", "dispute", "edit_request", "ensure_skills", "erase_person", "get_offer",
+    "get_request",
     "give_hours", "grant_by_phone", "grant_from_pool", "hidden_offer", "hidden_offers_of", "hidden_request", "hide_offer",
     "hide_request", "invite", "ledger_totals", "locked_request", "monthly_summary", "needs_attention", "offers",
-    "open_account", "pays_from_pool", "person_summary", "profile_of", "recent_transactions", "refuse_unless",
+    "open_account", "pays_from_pool", "person_summary", "personal_data", "profile_of", "recent_transactions",
+    "refuse_unless",
     "reinstate_offer", "reinstate_request", "report_done", "report_no_show", "request_for_page", "request_link",
     "requests_for", "resolve_dispute", "retire_skill", "rules", "save_profile", "seed_skills", "set_verified",
     "skill_ids_of", "skill_key", "skill_list", "skills_to_show", "staff_queue", "staff_queue_count", "statement",
