@@ -222,24 +222,6 @@ GET  /privacy/<int:user_id>                                login   404      200/
 GET  /privacy/<int:user_id>/download                       login   404      200/404  404      404      404      404      404      200/404  404/200  200
 GET  /privacy/<int:user_id>/erase                          login   404      404      404      404      404      404      404      200/404  404/200  200
 POST /privacy/<int:user_id>/erase                          login   404      404      404      404      404      404      404      303/404  404/303  303
-GET  /visits/                                              login   403      403      403      403      403      403      403      200      200      200
-GET  /visits/households                                    login   403      403      403      403      403      403      403      200      200      200
-GET  /visits/households.xlsx                               login   403      403      403      403      403      403      403      200      200      200
-GET  /visits/households/<int:household_id>                 login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  200/404  404/200  200
-POST /visits/households/<int:household_id>/tags            login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
-POST /visits/households/<int:household_id>/visits          login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
-GET  /visits/visits/<int:visit_id>/photo                   login   404      404      404      404      404      404      404      200/404  404/200  200
-POST /visits/visits/<int:visit_id>/attended                login   404      404      404      404      404      404      404      303/404  404/303  303
-GET  /visits/grids                                         login   403      403      403      403      403      403      403      200      200      200
-POST /visits/grids                                         login   403      403      403      403      403      403      403      303      303      303
-POST /visits/grids/<int:grid_id>/workers                   login   403      403      403      403      403      403      403      303/404  404/303  303/404
-POST /visits/grids/<int:grid_id>/workers/<int:user_id>/remove login 403     403      403      403      403      403      403      303/404  404/303  303/404
-GET  /visits/settings                                      login   403      403      403      403      403      403      403      200      200      200
-POST /visits/settings                                      login   403      403      403      403      403      403      403      303      303      303
-GET  /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
-POST /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
-POST /visits/import/confirm                                login   403      403      403      403      403      403      403      303      303      303
-GET  /visits/import/template.xlsx                          login   403      403      403      403      403      403      403      200      200      200
 
 FOUNDATION_BLUEPRINTS = {"main", "auth", "privacy", None}  # None: the app's own `static` route
 _new_phones = itertools.count(1)
