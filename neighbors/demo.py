@@ -43,6 +43,9 @@ STREETS = {
     "槟榔社区": ["槟榔路", "莲岳路"],
 }
 
+# The community offices' numbers (made up: a Xiamen number never starts with 0 after the area code).
+OFFICE_PHONES = {"镇海社区": "0592-0200001", "鹭江道社区": "0592-0200002"}
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 GIVEN = ["秀英", "桂英", "建国", "国华", "丽华", "志强", "美玲", "海燕", "文彬", "淑芬", "金水", "阿水", "宝珠",
          "明辉", "雅婷", "春生", "玉兰", "清泉", "火旺", "素梅", "振华", "慧敏", "家豪", "月娥"]
@@ -100,7 +103,8 @@ def build_places(ctx: DemoContext) -> None:
     for street_name, communities in PLACES.items():
         street = _get_or_create(SubDistrict, district_id=district.id, name=street_name)
         for name, kind in communities:
-            community = _get_or_create(Community, name=name, defaults={"sub_district_id": street.id, "kind": kind})
+            community = _get_or_create(Community, name=name, defaults={"sub_district_id": street.id, "kind": kind,
+                                                                       "phone": OFFICE_PHONES.get(name, "")})
             ctx.communities[name] = community
             for road in STREETS[name]:
                 for number in (3, 8, 12, 21, 36):

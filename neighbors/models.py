@@ -60,6 +60,7 @@ class Community(db.Model):
     kind: Mapped[CommunityType] = mapped_column(
         sa.Enum(CommunityType, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
+    phone: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")  # the office; 长辈版 calls it
     sub_district: Mapped[SubDistrict] = relationship()
 
 

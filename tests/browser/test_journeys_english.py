@@ -39,7 +39,7 @@ def test_a_visitor_registers_turns_on_elder_mode_and_logs_in_again_in_english(pa
     shot(page, "english-register-2-home")
     page.click("[data-testid=elder-switch] button")
     page.wait_for_selector("html.elder")
-    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 22
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 24
     assert "Elder mode is on" in page.locator("[data-testid=elder-switch] button").inner_text()
     shot(page, "english-register-3-elder-home")
     page.goto(server.url + "/account")
