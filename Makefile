@@ -7,7 +7,8 @@ FLASK := $(BIN)/flask --app neighbors
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := neighbors/translations neighbors/kitchen/translations neighbors/mutualaid/translations \
-            neighbors/alleys/translations neighbors/staff/translations
+            neighbors/alleys/translations neighbors/staff/translations \
+            neighbors/visits/translations
 
 .PHONY: setup run serve test test-postgres screenshots bench translations clean
 

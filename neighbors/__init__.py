@@ -15,7 +15,7 @@ from .security import add_security_headers, refuse_nul_characters, trust_proxies
 from .templating import register_filters
 
 MODULE_TRANSLATIONS = ["translations", "kitchen/translations", "mutualaid/translations",
-                       "alleys/translations", "staff/translations"]
+                       "alleys/translations", "staff/translations", "visits/translations"]
 
 
 class RecordId(IntegerConverter):
@@ -101,8 +101,9 @@ def _install_modules(app: Flask) -> None:
     from .kitchen.hooks import HOOKS as kitchen
     from .mutualaid.hooks import HOOKS as mutualaid
     from .registry import install
+    from .visits.hooks import HOOKS as visits
 
-    install(app, [kitchen, mutualaid, alleys])
+    install(app, [kitchen, mutualaid, alleys, visits])
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -111,7 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from .kitchen import bp as kitchen_bp
     from .mutualaid import bp as mutualaid_bp
     from .staff import bp as staff_bp
+    from .visits import bp as visits_bp
 
-    for blueprint in (views.bp, auth.bp, kitchen_bp, mutualaid_bp, alleys_bp, staff_bp, appeals.bp,
+    for blueprint in (views.bp, auth.bp, kitchen_bp, mutualaid_bp, alleys_bp, staff_bp, appeals.bp, visits_bp,
                       privacy.bp):
         app.register_blueprint(blueprint)

@@ -28,6 +28,7 @@ class Role(enum.StrEnum):
     VOLUNTEER = "volunteer"
     KITCHEN = "kitchen"
     PATROLLER = "patroller"
+    GRID_WORKER = "grid_worker"  # 网格员: visits the households of their grids
     OFFICER = "officer"
     STAFF = "staff"
     ADMIN = "admin"

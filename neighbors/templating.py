@@ -54,6 +54,7 @@ ROLE_LABELS = {
     Role.VOLUNTEER: _l("Volunteer"),
     Role.KITCHEN: _l("Kitchen operator"),
     Role.PATROLLER: _l("Patroller"),
+    Role.GRID_WORKER: _l("Grid worker"),
     Role.OFFICER: _l("Officer"),
     Role.STAFF: _l("Community staff"),
     Role.ADMIN: _l("Administrator"),

@@ -448,3 +448,58 @@ def carer_link(world, where):
     db.session.add(link)
     db.session.commit()
     return link
+
+
+# --- visits (千户访) ------------------------------------------------------------------------------
+
+@builder("grid")
+def grid(world, where):
+    """A grid of the community with its grid worker (a person of no other column)."""
+    from neighbors.visits import services
+    from tests.factories import make_user
+    from tests.security.conftest import next_phone
+
+    staff = world.user("staff", where)
+    made = services.create_grid(staff, f"第一网格{where}", _now())
+    services.add_worker(staff, made.id, make_user(world.community(where), name=f"网格员{where}",
+                                                  phone=next_phone("1391")).phone, _now())
+    return made
+
+
+@builder("household")
+def household(world, where):
+    """An elder of 85 living alone, on the grid; no phone, so no column's private data is on her page."""
+    from datetime import date
+
+    from neighbors.extensions import db
+    from neighbors.models import User
+    from neighbors.visits.models import Household, HouseholdMember, HouseholdTag, address_sort_key
+
+    the_grid = world.record("grid", where)
+    community_id = world.community(where).id
+    elder = User(community_id=community_id, name=f"独居老人{where}", birth_date=date(1941, 3, 2))
+    db.session.add(elder)
+    db.session.flush()
+    home = Household(community_id=community_id, grid_id=the_grid.id, building="图强路6号", unit="2梯", room="103",
+                     sort_key=address_sort_key("图强路6号", "2梯", "103"), contact_id=elder.id)
+    home.members.append(HouseholdMember(community_id=community_id, user_id=elder.id, user=elder))
+    home.tag_rows.append(HouseholdTag(community_id=community_id, tag="alone"))
+    db.session.add(home)
+    db.session.commit()
+    return home
+
+
+@builder("visit")
+def visit(world, where):
+    """The grid worker met the elder, who needs help with her health: a photo, and staff's attention."""
+    from neighbors.visits import services
+
+    home = world.record("household", where)
+    worker = home.grid.workers[0].user
+    return services.record_visit(worker, home.id, services.VisitDetails("met_member", met_id=home.contact_id,
+                                                                        needs=["health"]), _now(), photo=photo_file())
+
+
+@builder("grid_worker")
+def grid_worker(world, where):
+    return world.record("grid", where).workers[0]

@@ -15,6 +15,7 @@ How to add a module route:
 from __future__ import annotations
 
 import itertools
+import uuid
 import re
 from datetime import timedelta
 from io import BytesIO
@@ -217,11 +218,29 @@ GET  /appeals/                                             login   403      403 
 GET  /appeals/new                                          login   200/404  404      404      404      404      404      404      404      404      404
 POST /appeals/new                                          login   303/404  404      404      404      404      404      404      404      404      404
 POST /appeals/<int:appeal_id>/decide                       login   403      403      403      403      403      403      403      303/404  404/303  303
-"""
 GET  /privacy/<int:user_id>                                login   404      200/404  404      404      404      404      404      200/404  404/200  200
 GET  /privacy/<int:user_id>/download                       login   404      200/404  404      404      404      404      404      200/404  404/200  200
 GET  /privacy/<int:user_id>/erase                          login   404      404      404      404      404      404      404      200/404  404/200  200
 POST /privacy/<int:user_id>/erase                          login   404      404      404      404      404      404      404      303/404  404/303  303
+GET  /visits/                                              login   403      403      403      403      403      403      403      200      200      200
+GET  /visits/households                                    login   403      403      403      403      403      403      403      200      200      200
+GET  /visits/households.xlsx                               login   403      403      403      403      403      403      403      200      200      200
+GET  /visits/households/<int:household_id>                 login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  200/404  404/200  200
+POST /visits/households/<int:household_id>/tags            login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
+POST /visits/households/<int:household_id>/visits          login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
+GET  /visits/visits/<int:visit_id>/photo                   login   404      404      404      404      404      404      404      200/404  404/200  200
+POST /visits/visits/<int:visit_id>/attended                login   404      404      404      404      404      404      404      303/404  404/303  303
+GET  /visits/grids                                         login   403      403      403      403      403      403      403      200      200      200
+POST /visits/grids                                         login   403      403      403      403      403      403      403      303      303      303
+POST /visits/grids/<int:grid_id>/workers                   login   403      403      403      403      403      403      403      303/404  404/303  303/404
+POST /visits/grids/<int:grid_id>/workers/<int:user_id>/remove login 403     403      403      403      403      403      403      303/404  404/303  303/404
+GET  /visits/settings                                      login   403      403      403      403      403      403      403      200      200      200
+POST /visits/settings                                      login   403      403      403      403      403      403      403      303      303      303
+GET  /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
+POST /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
+POST /visits/import/confirm                                login   403      403      403      403      403      403      403      303      303      303
+GET  /visits/import/template.xlsx                          login   403      403      403      403      403      403      403      200      200      200
+"""
 
 FOUNDATION_BLUEPRINTS = {"main", "auth", "privacy", None}  # None: the app's own `static` route
 _new_phones = itertools.count(1)
@@ -267,7 +286,6 @@ CALLS: dict[str, Call] = {
 }
 
 
-# --- module routes -------------------------------------------------------------------------
 def _personal_data_path(suffix: str = ""):
     """The elder's information: she, her carer (daughter) and staff may read it (issue 19 item 8)."""
     return lambda world, where: f"/privacy/{world.user('elder', where).id}{suffix}"
@@ -284,6 +302,7 @@ CALLS.update({
 })
 
 
+# --- module routes -------------------------------------------------------------------------
 
 def _home(world: World, actor) -> str:
     """The community a person belongs to ("here" for a visitor)."""
@@ -649,7 +668,47 @@ CALLS.update({
     "POST /appeals/<int:appeal_id>/decide": Call(path=_at("/appeals/{id}/decide", "appeal"),
                                                  data=lambda world, where, actor: {"decision": "uphold",
                                                                                    "reason": "广告不能发"}),
+    # visits (千户访)
+    "GET /visits/households/<int:household_id>": Call(path=_at("/visits/households/{id}", "household")),
+    "POST /visits/households/<int:household_id>/tags": Call(
+        path=_at("/visits/households/{id}/tags", "household"),
+        data=lambda world, where, actor: {"tags": ["alone", "low_income"]}),
+    "POST /visits/households/<int:household_id>/visits": Call(
+        path=_at("/visits/households/{id}/visits", "household"),
+        data=lambda world, where, actor: {"outcome": "nobody_home", "submission_key": uuid.uuid4().hex}),
+    "GET /visits/visits/<int:visit_id>/photo": Call(path=_at("/visits/visits/{id}/photo", "visit")),
+    "POST /visits/visits/<int:visit_id>/attended": Call(path=_at("/visits/visits/{id}/attended", "visit")),
+    "POST /visits/grids": Call(data=lambda world, where, actor: {"name": f"新网格{next(_n)}"}),
+    "POST /visits/grids/<int:grid_id>/workers": Call(
+        path=_at("/visits/grids/{id}/workers", "grid"),
+        data=lambda world, where, actor: {"phone": world.user("volunteer", where).phone}),
+    "POST /visits/grids/<int:grid_id>/workers/<int:user_id>/remove": Call(
+        path=lambda world, where: "/visits/grids/{g}/workers/{u}/remove".format(
+            g=world.record("grid_worker", where).grid_id, u=world.record("grid_worker", where).user_id)),
+    "POST /visits/settings": Call(data=lambda world, where, actor: {"alone": "1", "low_income": "6"}),
+    "POST /visits/import": Call(data=lambda world, where, actor: {"roster": _roster(world, actor)}),
+    "POST /visits/import/confirm": Call(data=lambda world, where, actor: {"token": _kept_roster(world, actor)}),
 })
+
+
+def _roster_bytes(world: World, actor) -> bytes:
+    grid = world.record("grid", _home(world, actor))
+    return f"网格,楼栋,单元,房号,姓名\n{grid.name},图强路9号,1梯,{next(_n)},新住户\n".encode()
+
+
+def _roster(world: World, actor):
+    return (BytesIO(_roster_bytes(world, actor)), "花名册.csv", "text/csv")
+
+
+def _kept_roster(world: World, actor) -> str:
+    """A roster the actor checked a moment ago (only staff may; anyone else posts a made-up token)."""
+    from neighbors.clock import utcnow
+    from neighbors.visits import services
+
+    if actor is None or not actor.has_role(Role.STAFF, Role.ADMIN):
+        return "0" * 32
+    data = _roster_bytes(world, actor)
+    return services.preview_roster(actor, "花名册.csv", data, utcnow())[0]
 
 
 @dataclass(frozen=True)

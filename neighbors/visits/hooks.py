@@ -1,0 +1,11 @@
+"""What 千户访 offers the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
+from ..registry import ModuleHooks
+from . import services
+
+HOOKS = ModuleHooks(
+    name="visits",
+    person_summary=services.person_summary,
+    staff_queue=services.staff_queue,
+    staff_queue_count=services.staff_queue_count,
+    monthly_summary=services.monthly_summary,
+)

@@ -1,0 +1,28 @@
+"""The rules of 千户访: every change goes through here, one transaction per public function (`@service`).
+
+Public functions take the actor first and `now` last; a refused rule raises a DomainError and changes
+nothing. One file per topic; this package re-exports what views, hooks, the demo and tests use.
+"""
+from .exports import export_bytes, forget_upload, keep_upload, kept_roster, preview_roster, template_bytes
+from .grids import add_worker, clean_grid_name, community_named, create_grid, grid_in, grids, grids_of_worker, remove_worker
+from .households import clean_tags, household_for, household_in, replace_tags, set_tags, visits_of
+from .rounds import (
+    DEFAULT_MONTHS, SECOND_TRY_AFTER, UNTAGGED, HouseholdRow, Scope, add_months, household_rows, intervals,
+    next_due, round_for, scope_for, set_intervals,
+)
+from .roster import ImportPlan, Problem, RowPlan, import_roster, plan_import
+from .roster_files import COLUMNS, MAX_BYTES, MAX_ROWS, Roster, read_roster, workbook_bytes
+from .staff_hooks import monthly_summary, person_summary, staff_queue, staff_queue_count
+from .visiting import VisitDetails, elder_alone, mark_attended, record_visit, visit_for
+
+__all__ = [
+    "export_bytes", "forget_upload", "keep_upload", "kept_roster", "preview_roster", "template_bytes",
+    "COLUMNS", "ImportPlan", "MAX_BYTES", "MAX_ROWS", "Problem", "Roster", "RowPlan", "import_roster", "plan_import",
+    "read_roster", "workbook_bytes",
+    "DEFAULT_MONTHS", "SECOND_TRY_AFTER", "UNTAGGED", "HouseholdRow", "Scope", "VisitDetails", "add_months",
+    "add_worker", "clean_grid_name", "clean_tags", "community_named", "create_grid", "elder_alone", "grid_in", "grids",
+    "grids_of_worker", "household_for", "household_in", "household_rows", "intervals", "mark_attended",
+    "monthly_summary", "next_due", "person_summary", "record_visit", "remove_worker", "replace_tags",
+    "round_for", "scope_for", "set_intervals", "set_tags", "staff_queue", "staff_queue_count", "visit_for",
+    "visits_of",
+]

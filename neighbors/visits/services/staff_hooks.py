@@ -1,0 +1,62 @@
+"""What staff's console reads of 千户访: the queue (elders living alone met with a need), a person's
+household, and the month's visits."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+
+from ...clock import local_to_utc
+from ...errors import N_
+from ...extensions import db
+from ...links import Link
+from ...workqueue import QueueItem
+from ..models import Household, HouseholdMember, Need, Outcome, Visit
+
+
+def _waiting(community_id: int):
+    return sa.and_(Visit.community_id == community_id, Visit.needs_attention.is_(True), Visit.attended_at.is_(None))
+
+
+def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
+    rows = db.session.execute(
+        sa.select(Visit.id, Visit.visited_at, Household.id, Household.building, Household.unit, Household.room)
+        .join(Household, Household.id == Visit.household_id).where(_waiting(community_id))
+        .order_by(Visit.visited_at))
+    return [QueueItem(kind="visits.elder_alone", title=N_("An elder living alone at %(address)s needs help"),
+                      since=visited_at, link=Link("visits.household_page", household_id=household_id),
+                      action=N_("Seen to"), params={"address": f"{building}{unit}{room}"}, urgent=True)
+            for _visit_id, visited_at, household_id, building, unit, room in rows]
+
+
+def staff_queue_count(community_id: int, now: datetime) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Visit.id)).where(_waiting(community_id))) or 0
+
+
+def person_summary(community_id: int, user_id: int) -> dict:
+    household = db.session.execute(
+        sa.select(Household.id, Household.building, Household.unit, Household.room)
+        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+        .where(HouseholdMember.user_id == user_id, Household.community_id == community_id)).first()
+    if household is None:
+        return {"household": None}
+    return {"household": {"id": household[0], "address": "".join(household[1:]),
+                          "link": Link("visits.household_page", household_id=household[0])}}
+
+
+def monthly_summary(community_id: int, start: date, end: date, now: datetime | None = None) -> dict:
+    """Visits made in local dates [start, end): how many, how many households, nobody home, needs by kind."""
+    since, until = local_to_utc(start, time(0)), local_to_utc(end, time(0))
+    in_period = sa.and_(Visit.community_id == community_id, Visit.visited_at >= since, Visit.visited_at < until)
+    visits, households, nobody_home = db.session.execute(
+        sa.select(sa.func.count(Visit.id), sa.func.count(sa.distinct(Visit.household_id)),
+                  sa.func.count(sa.case((Visit.outcome == Outcome.NOBODY_HOME.value, Visit.id))))
+        .where(in_period)).one()
+    all_households = db.session.scalar(sa.select(sa.func.count(Household.id))
+                                       .where(Household.community_id == community_id)) or 0
+    needs = {need.value: 0 for need in Need}
+    for (found,) in db.session.execute(sa.select(Visit.needs).where(in_period, Visit.needs != "")):
+        for value in found.split(","):
+            needs[value] = needs.get(value, 0) + 1
+    return {"visits": visits or 0, "households_visited": households or 0, "households": all_households,
+            "nobody_home": nobody_home or 0, "needs": needs}
