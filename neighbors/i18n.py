@@ -4,7 +4,7 @@ from types import SimpleNamespace
 from babel.support import NullTranslations
 import flask_babel
 from flask import g, request, session
-from flask_babel import Domain
+from flask_babel import Domain, lazy_gettext
 from jinja2 import pass_context
 from markupsafe import Markup
 from flask_login import current_user
@@ -123,3 +123,11 @@ def with_terms(params: dict) -> dict:
     """A stored message's parameters, each `term` in the reader's language."""
     return {name: flask_babel.gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
             for name, value in params.items()}
+
+# The department an officer belongs to (RoleGrant.department, kept as its Chinese name), as each reader says it.
+DEPARTMENT_LABELS = {"城管": lazy_gettext("City management"), "市场监管": lazy_gettext("Market supervision"),
+                     "环卫": lazy_gettext("Sanitation department")}
+
+
+def department_label(department: str) -> str:
+    return str(DEPARTMENT_LABELS.get(department, department))

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .clock import to_local
+from .i18n import department_label
 from .models import Role
 
 
@@ -88,7 +89,7 @@ def drawn_icon(name: str, size: str = "1.4em"):
 def register_filters(app) -> None:
     app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, localday=local_day, day=day_label, hours=hours,
                                  as_list=as_list)
-    app.jinja_env.globals.update(icon=drawn_icon, role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
+    app.jinja_env.globals.update(icon=drawn_icon, department_label=department_label, role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
 
     @app.context_processor
     def unread_notifications():

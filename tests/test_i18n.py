@@ -71,16 +71,20 @@ CHINESE_TERMS = ["占道", "卫生", "安全隐患", "设施损坏", "城管", "
 
 
 def test_english_pages_name_categories_and_departments_in_english(app, auth, web):
-    """The demo's staff queue, cases and case list, and the meal forms' examples, read in English."""
+    """The demo's staff queue, cases, case list and an officer's page, and the meal forms' examples, read in English."""
     import re
+
+    import sqlalchemy as sa
 
     from neighbors import demo
     from neighbors.extensions import db
+    from neighbors.models import User
 
     demo.build()
     db.session.commit()
     web.get("/lang/en")
     seen, pages = {}, {}
+    officer = db.session.scalar(sa.select(User).where(User.phone == "13900000006"))  # 城管
     for phone, paths in {"13900000008": ["/staff/", "/alleys/findings", "/alleys/findings?state=all"],
                          "13900000004": ["/kitchen/profile/"]}.items():
         auth.login(phone, "demo1234")
@@ -94,3 +98,6 @@ def test_english_pages_name_categories_and_departments_in_english(app, auth, web
     assert re.search(r"(Overdue case|Needs a department): (Blocked passage|Sanitation|Street vending|Safety hazard"
                      r"|Broken facility|Other) in ", pages["/staff/"])
     assert "For example: less salt, soft food" in pages["/kitchen/profile/"]
+    auth.login("13900000008", "demo1234")
+    person = web.get(f"/staff/people/{officer.id}").get_data(as_text=True)  # its form's examples are the names to type
+    assert '<span class="meta">City management</span>' in person and '<span class="meta">城管</span>' not in person

@@ -13,13 +13,13 @@ from ..clock import utcnow
 from ..database import CommunityScoped, UTCDateTime
 from ..errors import N_
 from ..extensions import db
+from ..i18n import DEPARTMENT_LABELS
 from ..models import User
 from ..states import StateMachine, Transition
 
 VOLUNTEER = "volunteer"  # the slot kind of patrollers and volunteers; officers' kind is their department
 DEPARTMENTS = ("城管", "市场监管", "环卫")
-DEPARTMENT_LABELS = {"城管": _l("City management"), "市场监管": _l("Market supervision"),
-                     "环卫": _l("Sanitation department")}
+# DEPARTMENT_LABELS (imported above): the foundation names the departments, which staff's pages show too
 
 CATEGORIES = ("obstruction", "sanitation", "street_vending", "hazard", "facility", "other")
 # Each category's name as an English msgid: notifications and the work queue keep it as a `term`
