@@ -32,6 +32,7 @@ class OrderForm(OnceForm):
     address = StringField(_l("Delivery address"), validators=[Optional(), Length(max=200)])
     note = StringField(_l("Note for the kitchen"), validators=[Optional(), Length(max=100)])
     for_user = ActingForField()
+    also = BooleanField()  # "yes, a second order": sent by the page that said she already has this meal
 
 
 class OrderAgainForm(OnceForm):
@@ -44,7 +45,7 @@ class CancelForm(FlaskForm):
 
 class AdvanceForm(FlaskForm):
     to_status = StringField(validators=[InputRequired()])
-    payment_method = SelectField(_l("Paid by"), choices=lambda: PAYMENT_CHOICES, default="cash", validate_choice=False)
+    payment_method = SelectField(_l("Paid by"), choices=lambda: PAYMENT_CHOICES, validate_choice=False)  # no default
 
 
 class FeedbackForm(FlaskForm):

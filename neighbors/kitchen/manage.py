@@ -3,7 +3,7 @@ register kitchens, settle the month, set prices and subsidies, and close welfare
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import Response, abort, request, url_for
+from flask import Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role
 from ..security import login_required, role_required
+from ..urls import safe_next
 from ..web import (
     is_fragment_request, month_arg, press, refuse, render, see_other, submit, succeeded, then, with_trigger,
 )
@@ -79,7 +80,7 @@ def _manage_meal_context(meal_id: int, capacity_form: CapacityForm | None = None
     day = services.meal_day(meal)
     show = request.args.get("status", "")
     listed = [o for o in day["orders"] if not show or o.status == show]
-    return {"meal": meal, "day": day, "listed": listed, "show": show, "form": EmptyForm(),
+    return {"meal": meal, "day": day, "listed": listed, "show": show, "form": EmptyForm(), "twice": day["twice"],
             "advance_form": AdvanceForm(), "capacity_form": capacity_form or CapacityForm(capacity=meal.capacity),
             "reason_form": ReasonForm(), **extra}
 
@@ -108,7 +109,7 @@ def meal_counts(meal_id: int):
 def delivery_sheet(meal_id: int):
     meal = _operated_meal(meal_id)
     return render("kitchen/manage/sheet.html", meal=meal, groups=services.delivery_sheet(meal),
-                  day=services.meal_day(meal))
+                  day=services.meal_day(meal), advance_form=AdvanceForm())
 
 
 def _on_meal(meal_id: int, form, action, message: str, invalid: str | None = None):
@@ -157,10 +158,12 @@ def cancel_meal(meal_id: int):
 @bp.post("/manage/orders/<int:order_id>/status")
 @role_required(*OPERATORS)
 def advance_order(order_id: int):
-    """One tap on an order row: with htmx the row comes back (and `kitchenOrderChanged` for the counts)."""
+    """One tap on an order row: with htmx the row comes back (and `kitchenOrderChanged` for the counts); from the
+    delivery sheet's cards (`next`), back to the sheet with the outcome."""
     order = _load(MealOrder, order_id)
     _operated(order.meal.kitchen)
     form = AdvanceForm()
+    back = safe_next(request.form.get("next"), "")
     error: DomainError | None = None
     if not form.validate_on_submit():
         error = InvalidInput(N_("That did not work. Reload the page and try again."))
@@ -170,6 +173,8 @@ def advance_order(order_id: int):
                                    payment_method=form.payment_method.data)
         except DomainError as refusal:
             error = refusal
+    if back and not is_fragment_request():
+        return refuse(error, redirect_to=back) if error else redirect(back, 303)
     if error is None and not is_fragment_request():
         return see_other("kitchen.manage_meal", meal_id=order.meal_id, _anchor=f"order-{order.id}")
 
@@ -178,7 +183,8 @@ def advance_order(order_id: int):
         changed = db.session.get(MealOrder, order_id)
         message = error.message if error else None
         if is_fragment_request():
-            return {"order": changed, "error": message, "advance_form": AdvanceForm(), "form": EmptyForm()}
+            return {"order": changed, "error": message, "advance_form": AdvanceForm(), "form": EmptyForm(),
+                    "twice": services.ordered_twice(services.meal_orders(changed.meal))}
         return _manage_meal_context(changed.meal_id, page_error=message)
 
     answer = refuse(error, template="kitchen/manage/meal.html", partial="kitchen/manage/_order_row.html",
@@ -279,7 +285,8 @@ def all_orders():
     status = status if status in {s.value for s in OrderStatus} else ""
     found = services.search_orders(community_id, day=_date_arg("day"), kitchen_id=kitchen_id, status=status or None,
                                    resident_query=request.args.get("resident", "")[:50])
-    return render("kitchen/manage/orders.html", orders=found, kitchens=services.kitchens(community_id),
+    return render("kitchen/manage/orders.html", orders=found, twice=services.ordered_twice(found),
+                  kitchens=services.kitchens(community_id),
                   args=request.args, statuses=[s.value for s in OrderStatus])
 
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import age_on, utcnow
+from ..clock import age_on, local_to_utc, utcnow
 from ..database import CommunityScoped, UTCDateTime
 from ..extensions import db
 from ..models import Building, User
@@ -60,6 +60,10 @@ ACTIVE = (OrderStatus.PLACED, OrderStatus.COOKING, OrderStatus.OUT_FOR_DELIVERY)
 
 COUNTER = frozenset({Fulfilment.DINE_IN, Fulfilment.PICKUP})
 HANDOVER = frozenset({OrderStatus.DELIVERED, OrderStatus.PICKED_UP})
+# Handing a meal over, or saying it was missed, only happens once the meal is being served: not for tomorrow's.
+ONCE_SERVING = frozenset({"deliver", "pick_up", "no_show", "no_answer"})
+# When a meal starts being served, in Xiamen's time (the default order deadline of its slot).
+SERVING_FROM = {Slot.LUNCH: time(10, 0), Slot.DINNER: time(16, 0)}
 
 
 def elderly_or_cared(resident: User, day: date) -> bool:
@@ -218,6 +222,14 @@ class Meal(CommunityScoped, db.Model):
     def dishes(self) -> str:
         return " · ".join((self.meat, self.vegetable, self.soup))
 
+    @property
+    def serving_from(self) -> datetime:
+        return local_to_utc(self.served_on, SERVING_FROM[Slot(self.slot)])
+
+    def has_started(self, now: datetime) -> bool:
+        """Being served (or over): its orders may be handed over or marked missed."""
+        return now >= self.serving_from
+
     def is_open(self, now: datetime) -> bool:
         return (self.cancelled_at is None and self.closed_at is None and now < self.order_deadline
                 and not self.kitchen.suspended)
@@ -287,6 +299,17 @@ class MealOrder(CommunityScoped, db.Model):
     def next_steps(self) -> list[str]:
         """The statuses the operator's buttons may move the order to (cancelling has its own button)."""
         return [ORDER_STATES[action].target for action in ORDER_STATES.actions(self) if action != "cancel"]
+
+    def steps_at(self, now: datetime) -> list[str]:
+        """`next_steps` that may be taken now: no hand-over or missed meal before the meal has started."""
+        started = self.meal.has_started(now)
+        return [ORDER_STATES[action].target for action in ORDER_STATES.actions(self)
+                if action != "cancel" and (started or action not in ONCE_SERVING)]
+
+    @property
+    def waits_for_serving(self) -> bool:
+        """Some of its next steps wait until the meal has started (the operator's row says from when)."""
+        return any(action in ONCE_SERVING for action in ORDER_STATES.actions(self))
 
     @property
     def delivers(self) -> bool:

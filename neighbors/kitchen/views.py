@@ -52,8 +52,11 @@ STATUS_TAGS = {"placed": "tag", "cooking": "tag", "out_for_delivery": "tag tag-w
 
 @bp.context_processor
 def kitchen_context():
+    now = utcnow()
+    today = local_today(now)
     return {"labels": _labels(), "status_tags": STATUS_TAGS, "describe_rule": services.describe_rule,
-            "may": policy.for_templates(current_user), "now": utcnow(), "new_key": lambda: uuid.uuid4().hex,
+            "near_day": lambda day, in_sentence=False: services.near_day(day, today, in_sentence),
+            "may": policy.for_templates(current_user), "now": now, "new_key": lambda: uuid.uuid4().hex,
             "diet_of": lambda user: services.profile_for(user).dietary_needs}
 
 
@@ -98,18 +101,28 @@ def menu():
     return render("kitchen/menu.html", days=days, upcoming=upcoming, acting_for=acting_for, runs=runs)
 
 
+def _ordered_for(form: OrderForm) -> User:
+    """The person the form is set to order for (the price shown is theirs); oneself when unsure."""
+    try:
+        return accounts.resolve_for_user(current_user, form.for_user.data or request.args.get("for_user"))
+    except DomainError:
+        return current_user
+
+
 def _meal_context(meal: Meal, form: OrderForm | None = None, **extra) -> dict:
     if form is None:
         form = OrderForm()
         _act_for_choices(form.for_user, request.args.get("for_user"))
-    return {"meal": db.session.get(Meal, meal.id), "form": form, "rating": services.kitchen_rating(meal.kitchen),
-            **extra}
+    meal = db.session.get(Meal, meal.id)
+    return {"meal": meal, "form": form, "rating": services.kitchen_rating(meal.kitchen),
+            "pay": services.price_for(meal, _ordered_for(form)), **extra}
 
 
 @bp.get("/meals/<int:meal_id>")
 @login_required
 def meal(meal_id: int):
-    return render("kitchen/meal.html", **_meal_context(_load(Meal, meal_id)))
+    """The meal and its order form; with htmx (the person chosen changed) only what that person pays."""
+    return render("kitchen/meal.html", partial="kitchen/_you_pay.html", **_meal_context(_load(Meal, meal_id)))
 
 
 @bp.post("/meals/<int:meal_id>/order")
@@ -123,7 +136,11 @@ def place_order(meal_id: int):
     try:
         resident = accounts.resolve_for_user(current_user, form.for_user.data)
         order = services.place_order(current_user, meal.id, resident, form.quantity.data, form.fulfilment.data,
-                                     form.address.data, form.note.data, form.clean_submission_key(), utcnow())
+                                     form.address.data, form.note.data, form.clean_submission_key(), utcnow(),
+                                     also=bool(form.also.data))
+    except services.AlreadyOrdered as error:  # a second order of the meal for her: ask before making it
+        return render("kitchen/order_twice.html", status=error.status, meal=meal, form=form, existing=error.orders,
+                      pay=services.price_for(meal, error.orders[0].resident))
     except DomainError as error:
         return refuse(error, form=form, template="kitchen/meal.html",
                       context=lambda: _meal_context(meal, form, page_error=error.message))
@@ -142,9 +159,11 @@ def _visible_order(order_id: int) -> MealOrder:
 def orders():
     now = utcnow()
     mine = services.orders_for(current_user)
-    open_meals = [m for m in services.upcoming_meals(current_user.community_id, now) if m.state(now) == "open"]
-    return render("kitchen/orders.html", orders=mine, open_meals=open_meals, form=OrderAgainForm(),
-                  cancel_form=EmptyForm())
+    newest = {}  # each person's newest order offers "order again", for the next meal that person does not have
+    for order in mine:
+        newest.setdefault(order.resident_id, order)
+    again = {order.id: services.next_meal_without(order.resident, now) for order in newest.values()}
+    return render("kitchen/orders.html", orders=mine, again=again, form=OrderAgainForm(), cancel_form=EmptyForm())
 
 
 def _order_context(order_id: int, feedback_form: FeedbackForm | None = None, **extra) -> dict:
@@ -265,8 +284,9 @@ def _standing_context(form: StandingOrderForm | None = None) -> dict:
         _act_for_choices(form.for_user, request.args.get("for_user"))
     form.kitchen_id.choices = [(k.id, k.name) for k in services.kitchens(current_user.community_id)
                                if not k.suspended]
-    return {"form": form, "standing": services.standing_orders_for(current_user), "pause_form": PauseForm(),
-            "end_form": EmptyForm()}
+    standing = services.standing_orders_for(current_user)
+    return {"form": form, "standing": standing, "skipped": services.skipped_meals(standing, utcnow()),
+            "pause_form": PauseForm(), "end_form": EmptyForm()}
 
 
 @bp.get("/standing/")

@@ -2,9 +2,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from neighbors.clock import local_to_utc
+import sqlalchemy as sa
+
+from neighbors.clock import local_to_utc, local_today
+from neighbors.extensions import db
 from neighbors.kitchen import services
-from neighbors.kitchen.models import Kitchen, Meal
+from neighbors.kitchen.models import Kitchen, Meal, MealOrder
 from neighbors.models import Community, User
 from tests.factories import make_building, make_community, make_user
 
@@ -61,3 +64,14 @@ def later(minutes: int = 0, days: int = 0) -> datetime:
 
 
 UTC = timezone.utc
+
+
+def served_yesterday(meal: Meal) -> date:
+    """Time passes for tests on the real clock (views, browser): the meal and its orders were yesterday's, so they
+    can be handed over or marked missed now. Returns that day."""
+    day = local_today() - timedelta(days=1)
+    db.session.execute(sa.update(Meal).where(Meal.id == meal.id)
+                       .values(served_on=day, order_deadline=local_to_utc(day, time(10, 0))))
+    db.session.execute(sa.update(MealOrder).where(MealOrder.meal_id == meal.id).values(served_on=day))
+    db.session.commit()
+    return day

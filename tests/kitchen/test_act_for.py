@@ -8,10 +8,10 @@ from neighbors.extensions import db
 from neighbors.kitchen.models import MealOrder
 from tests.factories import make_user
 from tests.kitchen.helpers import born
-from tests.kitchen.test_views import order_data, place  # noqa: F401  (fixture)
+from tests.kitchen.test_views import order_data
 
 
-def test_staff_order_for_an_elder_without_a_phone_through_the_menu(place, auth, web):  # noqa: F811
+def test_staff_order_for_an_elder_without_a_phone_through_the_menu(place, auth, web):
     elder = make_user(place["community"], name="郑长华", phone=None, birth_date=born(86, local_today()))
     auth.login(place["staff"])
     menu = web.get(f"/kitchen/?for_user={elder.id}").get_data(as_text=True)
@@ -27,7 +27,7 @@ def test_staff_order_for_an_elder_without_a_phone_through_the_menu(place, auth, 
     assert (order.resident_id, order.placed_by_id) == (elder.id, place["staff"].id)
 
 
-def test_a_resident_cannot_use_for_user_to_pick_a_stranger(place, auth, web):  # noqa: F811
+def test_a_resident_cannot_use_for_user_to_pick_a_stranger(place, auth, web):
     stranger = make_user(place["community"], name="林阿婆", phone=None)
     resident = make_user(place["community"], name="王美玲")
     auth.login(resident)

@@ -19,6 +19,9 @@ from tests.factories import link_carer, make_user
 from tests.kitchen.helpers import NOW, TODAY, born, later, make_place, order, publish
 
 
+SERVING = later(minutes=180)  # 11:00: that day's lunch is being served, so it can be handed over or missed
+
+
 def notes_for(user) -> list[str]:
     return list(db.session.scalars(sa.select(Notification.message).where(Notification.user_id == user.id)))
 
@@ -365,7 +368,7 @@ def test_allowed_status_paths(app, fulfilment, path):
     meal = publish(place)
     placed = order(make_user(place.community), meal, fulfilment=fulfilment)
     for step in path:
-        services.advance_order(place.operator, placed.id, step, NOW, payment_method="cash")
+        services.advance_order(place.operator, placed.id, step, SERVING, payment_method="cash")
     assert db.session.get(MealOrder, placed.id).status == path[-1]
     events = db.session.scalars(sa.select(OrderEvent.to_status).where(OrderEvent.order_id == placed.id)
                                 .order_by(OrderEvent.id)).all()
@@ -385,9 +388,9 @@ def test_refused_status_paths(app, fulfilment, path):
     placed = order(make_user(place.community), meal, fulfilment=fulfilment)
     *allowed, refused = path
     for step in allowed:
-        services.advance_order(place.operator, placed.id, step, NOW, payment_method="cash")
+        services.advance_order(place.operator, placed.id, step, SERVING, payment_method="cash")
     with pytest.raises(DomainError):
-        services.advance_order(place.operator, placed.id, refused, NOW, payment_method="cash")
+        services.advance_order(place.operator, placed.id, refused, SERVING, payment_method="cash")
     assert db.session.get(MealOrder, placed.id).status == (allowed[-1] if allowed else "placed")
 
 
@@ -418,9 +421,9 @@ def test_handover_needs_a_payment_method(app):
     meal = publish(place)
     placed = order(make_user(place.community), meal)
     with pytest.raises(InvalidInput) as refused:
-        services.advance_order(place.operator, placed.id, "picked_up", NOW)
+        services.advance_order(place.operator, placed.id, "picked_up", SERVING)
     assert refused.value.field == "payment_method"
-    services.advance_order(place.operator, placed.id, "picked_up", NOW, payment_method="wechat")
+    services.advance_order(place.operator, placed.id, "picked_up", SERVING, payment_method="wechat")
     assert db.session.get(MealOrder, placed.id).payment_method == "wechat"
 
 
@@ -447,7 +450,7 @@ def _deliver_to_nobody(place, resident):
     meal = publish(place)
     placed = order(resident, meal, fulfilment="delivery")
     for step in ("cooking", "out_for_delivery", "no_answer"):
-        services.advance_order(place.operator, placed.id, step, NOW)
+        services.advance_order(place.operator, placed.id, step, SERVING)
     return placed
 
 
@@ -486,7 +489,7 @@ def test_no_answer_for_a_younger_resident_raises_no_check_unless_needing_care(ap
     meal = publish(place, slot="dinner")
     placed = order(cared, meal, fulfilment="delivery")
     for step in ("cooking", "out_for_delivery", "no_answer"):
-        services.advance_order(place.operator, placed.id, step, NOW)
+        services.advance_order(place.operator, placed.id, step, later(minutes=12 * 60))  # 20:00, after dinner began
     assert db.session.scalar(sa.select(sa.func.count(WelfareCheck.id))) == 1
 
 
@@ -563,7 +566,7 @@ def test_feedback_after_delivery_and_hiding_is_audited(app):
     placed = order(resident, meal)
     with pytest.raises(DomainError):
         services.leave_feedback(resident, placed.id, 5, "好吃", NOW)
-    services.advance_order(place.operator, placed.id, "picked_up", NOW, payment_method="cash")
+    services.advance_order(place.operator, placed.id, "picked_up", SERVING, payment_method="cash")
     with pytest.raises(InvalidInput):
         services.leave_feedback(resident, placed.id, 6, "", NOW)
     feedback = services.leave_feedback(resident, placed.id, 1, "太咸了，骂人的话", NOW)
@@ -623,6 +626,11 @@ def test_profile_edited_by_resident_carer_or_staff_only(app):
 
 # --- settlement --------------------------------------------------------------------------
 
+def evening(day):
+    """20:00 in Xiamen on `day`: both of its meals have started."""
+    return local_to_utc(day, time(20, 0))
+
+
 def test_settlement_totals_reconcile_with_the_orders(app):
     place = make_place()
     other = services.register_kitchen(place.staff, place.community.id, "打铁巷食堂", "打铁巷3号", "", False, [],
@@ -645,9 +653,9 @@ def test_settlement_totals_reconcile_with_the_orders(app):
                     if outcome == 0:
                         services.cancel_order(person, placed.id, NOW)
                     elif outcome == 1:
-                        services.advance_order(place.operator, placed.id, "no_show", NOW)
+                        services.advance_order(place.operator, placed.id, "no_show", evening(day))
                     else:
-                        services.advance_order(place.operator, placed.id, "picked_up", NOW,
+                        services.advance_order(place.operator, placed.id, "picked_up", evening(day),
                                                payment_method=methods[index % 4])
     all_orders = db.session.scalars(sa.select(MealOrder)).all()
     for o in all_orders:

@@ -9,23 +9,8 @@ from neighbors.clock import local_today, utcnow
 from neighbors.extensions import db
 from neighbors.kitchen import services
 from neighbors.kitchen.models import Meal, MealOrder, WelfareCheck
-from tests.factories import link_carer, make_building, make_community, make_user
-from tests.kitchen.helpers import born
-
-
-@pytest.fixture
-def place(app):
-    community = make_community("镇海社区")
-    staff = make_user(community, "staff", name="陈丽华")
-    operator = make_user(community, "kitchen", name="林阿水")
-    building = make_building(community, "镇海路12号")
-    kitchen = services.register_kitchen(staff, community.id, "镇海邻里厨房", "镇海路36号", "10:30-13:00", True,
-                                        [building.id], [operator.id], utcnow())
-    tomorrow = local_today() + timedelta(days=1)
-    meal = services.publish_meal(operator, kitchen.id, tomorrow, "lunch", "卤肉", "清炒地瓜叶", "紫菜蛋花汤", 10,
-                                 utcnow())
-    return {"community": community, "staff": staff, "operator": operator, "kitchen": kitchen, "meal": meal,
-            "day": tomorrow}
+from tests.factories import link_carer, make_community, make_user
+from tests.kitchen.helpers import born, served_yesterday
 
 
 def order_data(**extra):
@@ -164,6 +149,7 @@ def test_residents_cannot_open_the_operator_pages(place, auth, web):
 def test_status_change_with_htmx_returns_the_row(place, auth, htmx_client):
     resident = make_user(place["community"])
     order = services.place_order(resident, place["meal"].id, resident, 1, "pickup", "", "", "f" * 32, utcnow())
+    served_yesterday(place["meal"])
     Auth = type(auth)
     Auth(htmx_client).login(place["operator"])
     response = htmx_client.post(f"/kitchen/manage/orders/{order.id}/status", {"to_status": "picked_up",
@@ -205,6 +191,7 @@ def test_delivery_sheet_shows_needs_and_contacts(place, auth, web):
 def test_welfare_check_page_and_record_safe(place, auth, web):
     mother = make_user(place["community"], name="郑长华", birth_date=born(85, local_today()))
     order = services.place_order(mother, place["meal"].id, mother, 1, "delivery", "", "", "4" * 32, utcnow())
+    served_yesterday(place["meal"])
     for step in ("cooking", "out_for_delivery", "no_answer"):
         services.advance_order(place["operator"], order.id, step, utcnow())
     check = db.session.scalar(sa.select(WelfareCheck))
@@ -218,9 +205,10 @@ def test_welfare_check_page_and_record_safe(place, auth, web):
 def test_settlement_page_and_csv(place, auth, web):
     resident = make_user(place["community"], birth_date=born(70, local_today()))
     order = services.place_order(resident, place["meal"].id, resident, 1, "pickup", "", "", "5" * 32, utcnow())
+    day = served_yesterday(place["meal"])
     services.advance_order(place["operator"], order.id, "picked_up", utcnow(), payment_method="cash")
     auth.login(place["operator"])
-    month = place["day"].strftime("%Y-%m")
+    month = day.strftime("%Y-%m")
     page = web.get(f"/kitchen/manage/settlement?month={month}").get_data(as_text=True)
     assert "¥9.00" in page and "¥3.00" in page
     csv_response = web.get(f"/kitchen/manage/settlement.csv?month={month}")

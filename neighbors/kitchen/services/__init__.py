@@ -1,6 +1,6 @@
 """The kitchen's rules: the only way its records change. Every public function that changes anything is one
 `@service` transaction. One file per topic; the names views, hooks, tests and the bench use are here."""
-from .common import MAX_CAPACITY, MAX_QUANTITY, MENU_DAYS, order_link
+from .common import MAX_CAPACITY, MAX_QUANTITY, MENU_DAYS, near_day, order_link
 from .feedback import (
     acknowledge_feedback, describe_feedback, feedback_for_order, hidden_feedback, hide_feedback, kitchen_rating,
     leave_feedback, recent_feedback, reinstate_feedback,
@@ -13,10 +13,10 @@ from .meals import (
     DEFAULT_DEADLINES, LATEST_DEADLINE, cancel_meal, close_ordering, copy_last_week, default_deadline, kitchen_meals,
     publish_meal, set_capacity, to_local_input, upcoming_meals,
 )
-from .operator import advance_order, delivery_sheet, meal_day
+from .operator import advance_order, delivery_sheet, meal_day, ordered_twice
 from .ordering import (
-    OrderingClosed, SoldOut, cancel_order, check_order_input, meal_orders, order_again, order_by_key, orders_for,
-    place_order, search_orders,
+    AlreadyOrdered, OrderingClosed, SoldOut, cancel_order, check_order_input, live_orders_of, meal_orders,
+    next_meal_without, order_again, order_by_key, orders_for, place_order, price_for, search_orders,
 )
 from .personal_data import erase_person, personal_data
 from .profiles import (
@@ -26,14 +26,15 @@ from .settlement import CSV_COLUMNS, FIGURES, month_bounds, monthly_summary, set
 from .staff import LOW_RATING, person_summary, staff_queue, staff_queue_count
 from .standing import (
     create_standing_order, end_standing_order, parse_weekdays, pause_standing_order, place_standing_order,
-    place_standing_orders, standing_orders_for, standing_orders_job,
+    place_standing_orders, skipped_meals, standing_orders_for, standing_orders_job,
 )
 from .subsidies import RULE_TEXTS, add_tier, describe_rule, get_settings, remove_tier, subsidy_for, tiers, update_settings
 from .welfare import SAFE_HOW, open_welfare_checks, record_safe
 
 __all__ = [
     "CSV_COLUMNS", "DEFAULT_DEADLINES", "FIGURES", "LATEST_DEADLINE", "LOW_RATING", "MAX_CAPACITY", "MAX_QUANTITY",
-    "MENU_DAYS", "PHONE_LIKE", "RULE_TEXTS", "SAFE_HOW", "WELFARE_STATUSES", "OrderingClosed", "SoldOut",
+    "MENU_DAYS", "PHONE_LIKE", "RULE_TEXTS", "SAFE_HOW", "WELFARE_STATUSES", "AlreadyOrdered", "OrderingClosed",
+    "SoldOut", "live_orders_of", "near_day", "next_meal_without", "ordered_twice", "price_for", "skipped_meals",
     "acknowledge_feedback", "add_tier", "advance_order", "buildings", "cancel_meal", "cancel_order", "carers_for",
     "check_order_input", "close_ordering", "copy_last_week", "create_standing_order", "default_deadline",
     "delivery_sheet", "describe_feedback", "describe_rule", "end_standing_order", "erase_person", "feedback_for_order",

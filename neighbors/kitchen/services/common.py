@@ -30,6 +30,36 @@ def day_text(day: date) -> str:
     return day.isoformat()
 
 
+# A day as people say it: in a heading (明天 / Tomorrow) and inside a sentence (明天 / tomorrow).
+NEAR_DAYS = {0: N_("Today"), 1: N_("Tomorrow"), 2: N_("The day after tomorrow")}
+NEAR_DAYS_IN_SENTENCE = {0: N_("today"), 1: N_("tomorrow"), 2: N_("the day after tomorrow")}
+
+
+def near_day(day: date, today: date, in_sentence: bool = False) -> str:
+    """今天 / 明天 / 后天 where true, otherwise the day as pages show one (12月7日 周一)."""
+    from flask_babel import gettext
+
+    from ...templating import day_label
+
+    msgid = (NEAR_DAYS_IN_SENTENCE if in_sentence else NEAR_DAYS).get((day - today).days)
+    return gettext(msgid) if msgid else day_label(day)
+
+
+def when_text(moment: datetime) -> str:
+    """A moment as the reader's pages show one (12月4日 周五 10:00), for a refusal that names it; with no reader
+    (a command, a test of the rules) in Xiamen's time, written out plainly."""
+    from flask import has_request_context
+
+    from ...clock import to_local
+    from ...templating import local_datetime
+
+    if not has_request_context():
+        return to_local(moment).strftime("%Y-%m-%d %H:%M")
+    return local_datetime(moment)
+
+
+
+
 def clean(text: str | None, limit: int, field: str, message: str = N_("At most %(limit)s characters.")) -> str:
     value = " ".join((text or "").split())
     if len(value) > limit:

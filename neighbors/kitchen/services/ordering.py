@@ -6,6 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ...clock import local_today
 from ...database import begin_write
 from ...errors import N_, Conflict, DomainError, InvalidInput, NotAllowed
 from ...extensions import db
@@ -27,6 +28,21 @@ class OrderingClosed(Conflict):
     """The meal no longer takes orders (past its deadline, closed early, cancelled, or its kitchen suspended)."""
 
 
+class AlreadyOrdered(Conflict):
+    """The person already has this meal: a second order is made only when asked for again (`also`)."""
+
+    def __init__(self, orders: list[MealOrder]):
+        super().__init__(N_("%(name)s already has this meal."), name=orders[0].resident.name)
+        self.orders = orders
+
+
+def live_orders_of(meal: Meal, resident: User) -> list[MealOrder]:
+    """The person's orders of this meal that are not cancelled, first placed first."""
+    return list(db.session.scalars(sa.select(MealOrder).where(
+        MealOrder.community_id == meal.community_id, MealOrder.meal_id == meal.id,
+        MealOrder.resident_id == resident.id, MealOrder.cancelled_at.is_(None)).order_by(MealOrder.id)))
+
+
 def meal_orders(meal: Meal) -> list[MealOrder]:
     return list(db.session.scalars(
         sa.select(MealOrder).where(MealOrder.community_id == meal.community_id, MealOrder.meal_id == meal.id)
@@ -42,6 +58,13 @@ def _subsidised_today(resident: User, day: date) -> bool:
     return db.session.scalar(sa.select(MealOrder.id).where(
         MealOrder.community_id == resident.community_id, MealOrder.resident_id == resident.id,
         MealOrder.served_on == day, MealOrder.subsidy_fen > 0, MealOrder.cancelled_at.is_(None)).limit(1)) is not None
+
+
+def price_for(meal: Meal, resident: User) -> dict:
+    """What this person would pay for one portion, and the subsidy rule that decides it: shown before ordering."""
+    subsidy, rule = subsidy_for(resident, meal.served_on, meal.price_fen, _subsidised_today(resident, meal.served_on))
+    return {"resident": resident, "price_fen": meal.price_fen, "subsidy_fen": subsidy,
+            "due_fen": meal.price_fen - subsidy, "rule": rule}
 
 
 def refusal(meal: Meal, now: datetime) -> DomainError:
@@ -114,15 +137,22 @@ def _take_portions(meal: Meal, resident: User, quantity: int, now: datetime) -> 
 
 
 def place(actor: User, meal: Meal, resident: User, quantity: int, fulfilment: str, address: str, note: str,
-          submission_key: str, now: datetime, standing_order_id: int | None = None) -> MealOrder | None:
-    """Inside a write transaction: take portions, then insert the order (None: that form was placed already)."""
+          submission_key: str, now: datetime, standing_order_id: int | None = None,
+          also: bool = False) -> MealOrder | None:
+    """Inside a write transaction: take portions, then insert the order (None: that form was placed already).
+    A second order of the meal for the same person is refused (`AlreadyOrdered`) unless asked for with `also`."""
     address, note = check_order_input(meal.kitchen, resident, quantity, fulfilment, address, note)
     if not meal.is_open(now) or meal.portions_left < quantity:
         # already refused by what was committed when the meal was read: say so without queueing for its row
         raise refusal(meal, now)
     # everything that reads is done before the UPDATE
     subsidy, rule = subsidy_for(resident, meal.served_on, meal.price_fen, _subsidised_today(resident, meal.served_on))
-    _take_portions(meal, resident, quantity, now)
+    with db.session.begin_nested():  # refused after taking the portions: they go back
+        _take_portions(meal, resident, quantity, now)
+        # read after the UPDATE, which waits for anyone ordering this meal at the same moment: their order is seen
+        existing = [] if also else live_orders_of(meal, resident)
+        if existing:
+            raise AlreadyOrdered(existing)
     order = MealOrder(
         community_id=resident.community_id, meal_id=meal.id, kitchen_id=meal.kitchen_id, served_on=meal.served_on,
         resident_id=resident.id, placed_by_id=actor.id, standing_order_id=standing_order_id, quantity=quantity,
@@ -150,8 +180,9 @@ def _already_placed(actor: User, community_id: int, submission_key: str) -> Meal
 
 @service
 def place_order(actor: User, meal_id: int, for_user: User, quantity: int, fulfilment: str, address: str, note: str,
-                submission_key: str, now: datetime) -> MealOrder:
-    """Order a meal for oneself or someone one acts for. The same submission key makes one order."""
+                submission_key: str, now: datetime, *, also: bool = False) -> MealOrder:
+    """Order a meal for oneself or someone one acts for. The same submission key makes one order; a second order
+    of a meal the person already has is made only with `also` (the page asked and they confirmed)."""
     begin_write()
     if order_by_key(for_user.community_id, submission_key) is not None:
         return _already_placed(actor, for_user.community_id, submission_key)
@@ -160,7 +191,7 @@ def place_order(actor: User, meal_id: int, for_user: User, quantity: int, fulfil
     if meal.community_id != for_user.community_id:
         raise NotAllowed(N_("Meals are for residents of the kitchen's own community."))
     savepoint = db.session.begin_nested()
-    order = place(actor, meal, for_user, quantity, fulfilment, address, note, submission_key, now)
+    order = place(actor, meal, for_user, quantity, fulfilment, address, note, submission_key, now, also=also)
     if order is None:  # the same form won a moment ago on another server: give the portions back
         savepoint.rollback()
         return _already_placed(actor, for_user.community_id, submission_key)
@@ -227,6 +258,19 @@ def orders_for(actor: User, limit: int = 60, coming_from: date | None = None) ->
         query = query.where(still_coming(coming_from))
     return list(db.session.scalars(
         query.options(*ORDER_ROW).order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).limit(limit)))
+
+
+def next_meal_without(resident: User, now: datetime) -> Meal | None:
+    """The first meal still taking orders that the person has not ordered: where "order again" leads."""
+    has_it = sa.select(MealOrder.id).where(MealOrder.community_id == resident.community_id,
+                                           MealOrder.meal_id == Meal.id, MealOrder.resident_id == resident.id,
+                                           MealOrder.cancelled_at.is_(None))
+    return db.session.scalar(
+        sa.select(Meal).join(Kitchen, Kitchen.id == Meal.kitchen_id)
+        .where(Meal.community_id == resident.community_id, Meal.served_on >= local_today(now),
+               Meal.order_deadline > now, Meal.cancelled_at.is_(None), Meal.closed_at.is_(None),
+               Meal.sold < Meal.capacity, Kitchen.suspended_at.is_(None), ~has_it.exists())
+        .order_by(Meal.served_on, Meal.slot.desc(), Kitchen.name).limit(1))
 
 
 def search_orders(community_id: int, day: date | None = None, kitchen_id: int | None = None,

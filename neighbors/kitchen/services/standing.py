@@ -20,7 +20,7 @@ from ..models import (
 )
 from ..policy import can_cancel, may
 from .common import day_text, find, find_for, notify_people, require_act_for
-from .ordering import OrderingClosed, SoldOut, cancel, check_order_input, place
+from .ordering import AlreadyOrdered, OrderingClosed, SoldOut, cancel, check_order_input, place
 
 
 def parse_weekdays(days) -> str:
@@ -52,6 +52,21 @@ def create_standing_order(actor: User, for_user: User, kitchen_id: int, weekdays
                now=now, actor=actor.name)
     place_standing_orders(now, standing_ids=[standing.id])
     return standing
+
+
+def skipped_meals(standing: list[StandingOrder], now: datetime) -> dict[int, list[Meal]]:
+    """Coming meals each standing order did not order because the person already had them (shown on it)."""
+    if not standing:
+        return {}
+    found: dict[int, list[Meal]] = {}
+    for attempt in db.session.scalars(
+            sa.select(StandingAttempt).join(Meal, Meal.id == StandingAttempt.meal_id)
+            .where(StandingAttempt.community_id == standing[0].community_id,
+                   StandingAttempt.standing_order_id.in_([s.id for s in standing]),
+                   StandingAttempt.outcome == "already_ordered", Meal.served_on >= local_today(now))
+            .order_by(Meal.served_on, Meal.slot.desc())):
+        found.setdefault(attempt.standing_order_id, []).append(attempt.meal)
+    return found
 
 
 def standing_orders_for(actor: User) -> list[StandingOrder]:
@@ -108,7 +123,7 @@ def end_standing_order(actor: User, standing_id: int, now: datetime) -> Standing
     return standing
 
 
-REFUSAL_OUTCOMES = {SoldOut: "sold_out", OrderingClosed: "closed"}
+REFUSAL_OUTCOMES = {SoldOut: "sold_out", OrderingClosed: "closed", AlreadyOrdered: "already_ordered"}
 COULD_NOT_PLACE = {
     "sold_out": N_("Your standing meal order for %(day)s could not be placed: it is sold out."),
     "closed": N_("Your standing meal order for %(day)s could not be placed: ordering has closed."),
@@ -135,6 +150,9 @@ def _attempt(standing: StandingOrder, meal: Meal, now: datetime) -> bool:
         attempt.outcome, attempt.order_id = "placed", order.id if order else None
     except DomainError as refusal:
         attempt.outcome = REFUSAL_OUTCOMES.get(type(refusal), "refused")
+        if attempt.outcome == "already_ordered":  # she has the meal: nothing to tell but on the standing order
+            db.session.flush()
+            return True
         people = [standing.resident, *accounts.carers_of(standing.resident)]
         notify_people(people, COULD_NOT_PLACE[attempt.outcome], Link("kitchen.meal", meal_id=meal.id), now,
                       day=day_text(meal.served_on))

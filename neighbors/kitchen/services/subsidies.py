@@ -6,14 +6,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from ... import audit
-from ...clock import age_on
+from ...clock import age_on, local_today
 from ...database import begin_write
 from ...errors import N_, DomainError, InvalidInput
 from ...extensions import db
 from ...models import User
 from ...transactions import service
 from ..models import XIAMEN_MIN_AGE, XIAMEN_SUBSIDY_FEN, KitchenSettings, SubsidyPolicy, SubsidyTier
-from .common import clean, find, require_staff
+from .common import clean, find, near_day, require_staff
 from .profiles import WELFARE_STATUSES, profile_for
 
 
@@ -148,11 +148,12 @@ RULE_TEXTS = {
     "no_birth_date": N_("No subsidy: birth date not recorded. Ask your community worker."),
     "no_tier": N_("No subsidy: no community tier applies."),
     "below_minimum": N_("No subsidy: only meals of at least %(minimum)s are subsidised."),
-    "already_today": N_("No subsidy: already used today on another meal."),
+    "already_today": N_("No subsidy: the one subsidised meal for %(day)s is already ordered."),
 }
 
 
-def describe_rule(rule: dict | None) -> str:
+def describe_rule(rule: dict | None, served_on: date | None = None, today: date | None = None) -> str:
+    """The rule behind an order's (or a meal's) price in the reader's words; the day it is about is named."""
     from flask_babel import gettext
 
     from ...templating import yuan
@@ -161,4 +162,5 @@ def describe_rule(rule: dict | None) -> str:
     msgid = RULE_TEXTS.get(rule.get("reason", ""))
     if msgid is None:
         return ""
-    return gettext(msgid, tier=rule.get("tier", ""), minimum=yuan(rule.get("min_meal_fen", 0)))
+    day = near_day(served_on, today or local_today(), in_sentence=True) if served_on else gettext("that day")
+    return gettext(msgid, tier=rule.get("tier", ""), minimum=yuan(rule.get("min_meal_fen", 0)), day=day)
