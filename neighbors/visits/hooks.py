@@ -1,6 +1,6 @@
 """What 千户访 offers the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
 from ..registry import ModuleHooks
-from . import services
+from . import demo, services
 
 HOOKS = ModuleHooks(
     name="visits",
@@ -8,4 +8,5 @@ HOOKS = ModuleHooks(
     staff_queue=services.staff_queue,
     staff_queue_count=services.staff_queue_count,
     monthly_summary=services.monthly_summary,
+    demo_step=(50, demo.visits),
 )
