@@ -100,7 +100,7 @@ def log_in(phone: str, password: str, now: datetime) -> User:
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current or ""):
         raise InvalidInput(N_("Your current password is not right."), field="current_password")
-    check_password_strength(new, user.phone or "")
+    check_password_strength(new, user.phone or "", staff=user.is_privileged)
     if current == new:
         raise InvalidInput(N_("Choose a password different from the current one."), field="new_password")
     user.set_password(new)
@@ -237,6 +237,8 @@ def grant_role(actor: User | None, user: User, role: Role, department: str = "")
 def register_with_roles(phone: str, name: str, password: str, community_id: int, roles: Iterable[Role],
                         now: datetime | None = None) -> User:
     """An account made by the operator on the command line: registered and given its roles at once."""
+    roles = [Role(role) for role in roles]
+    check_password_strength(password, phone, staff=bool({Role.STAFF, Role.ADMIN} & set(roles)))
     user = register(phone, name, password, community_id, now)
     grant_roles(None, user, roles)
     return user

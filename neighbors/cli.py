@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import accounts, backup, demo, tick
+from . import accounts, backup, demo, tick, two_factor
 from .clock import utcnow
 from .errors import DomainError
 from .extensions import db
@@ -17,7 +17,7 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 def register(app) -> None:
     backup.register(app)
-    for command in (demo_data, bench_data_command, demo_logins, run_tick, user):
+    for command in (demo_data, bench_data_command, demo_logins, demo_code, run_tick, user):
         app.cli.add_command(command)
 
 
@@ -65,6 +65,17 @@ def demo_logins():
     click.echo(f"Demo logins (password {demo.DEMO_PASSWORD}):")
     for phone, name, who in demo.demo_logins():
         click.echo(f"  {phone}  {name}  {who}")
+    click.echo("Staff and the admin then ask for a code: `flask --app neighbors demo-code` prints it, or add the key "
+               f"{two_factor.DEMO_SECRET} to any authenticator app.")
+
+
+@click.command("demo-code")
+@with_appcontext
+def demo_code():
+    """Print the code the demo staff and admin logins ask for now (their published key; refused in production)."""
+    if current_app.config["NEIGHBORS_ENV"] == "production":
+        raise click.ClickException("demo-code is refused when NEIGHBORS_ENV=production.")
+    click.echo(f"{two_factor.demo_code(utcnow())}  (valid for about 30 seconds; key {two_factor.DEMO_SECRET})")
 
 
 @click.command("tick")

@@ -48,6 +48,11 @@ def from_environment(instance_path: str) -> dict:
             "NEIGHBORS_ENV=production needs SECRET_KEY set to a random value of 32+ characters."
         )
     secure_cookies = _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production")
+    # staff's second factor (neighbors/two_factor.py): unset means on, except in the test and bench suites
+    two_factor = os.environ.get("NEIGHBORS_STAFF_TWO_FACTOR")
+    if env == "production" and two_factor is not None and not _bool(two_factor):
+        raise ConfigError("NEIGHBORS_ENV=production always asks staff for a second factor: "
+                          "remove NEIGHBORS_STAFF_TWO_FACTOR=0.")
     return {
         "NEIGHBORS_ENV": env,
         "SECRET_KEY": secret or DEV_SECRET,
@@ -61,6 +66,7 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "neighbors"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "NEIGHBORS_PROXY_HOPS": proxy_hops(os.environ.get("NEIGHBORS_PROXY_HOPS")),
+        "STAFF_TWO_FACTOR": None if two_factor is None else _bool(two_factor),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from . import accounts
+from . import accounts, two_factor
 from .clock import utcnow
 from .extensions import db
 from .models import Building, CarerLink, Community, CommunityType, District, Role, SubDistrict, User
@@ -141,6 +141,8 @@ def build_people(ctx: DemoContext) -> None:
                 grant.verified_at = ctx.now
         ctx.users[phone] = user
 
+        if user.is_privileged and user.totp_enrolled_at is None:
+            two_factor.enrol_demo(user, ctx.now)  # the README's published key; `flask demo-code` prints its code
     mother, daughter, staff = ctx.users["13900000004"], ctx.users["13900000011"], ctx.users["13900000001"]
     if not db.session.scalar(sa.select(CarerLink.id).where(CarerLink.carer_id == daughter.id,
                                                             CarerLink.resident_id == mother.id)):

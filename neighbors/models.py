@@ -98,6 +98,11 @@ class User(UserMixin, db.Model):
 
     # staff erased this person's information on their request: the row stays so totals and the ledger add up
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # staff and admins' second factor (ASVS 2.8): the authenticator app's secret, when it was enrolled, and the
+    # 30-second step of the last code accepted, so one code never logs in twice
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     community: Mapped[Community] = relationship()
     building: Mapped[Building | None] = relationship()
     role_grants: Mapped[list[RoleGrant]] = relationship(
@@ -202,6 +207,16 @@ class CarerLink(CommunityScoped, db.Model):
         sa.UniqueConstraint("carer_id", "resident_id"),
         sa.CheckConstraint("carer_id <> resident_id", name="not_self"),
     )
+
+
+class RecoveryCode(CommunityScoped, db.Model):
+    """One of the ten codes a staff member keeps on paper for a lost phone: stored hashed, each used once."""
+
+    __tablename__ = "recovery_codes"
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEntry(db.Model):

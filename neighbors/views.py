@@ -2,7 +2,7 @@
 from flask import Blueprint, make_response, redirect, request, session, url_for
 from flask_login import current_user
 
-from . import accounts, notifications
+from . import accounts, notifications, two_factor
 from .forms import EmptyForm
 from .security import login_required
 from .urls import safe_next
@@ -63,7 +63,7 @@ def toggle_elder_mode():
 @bp.get("/account")
 @login_required
 def account():
-    return render("account.html", form=EmptyForm())
+    return render("account.html", form=EmptyForm(), recovery_codes_left=two_factor.recovery_codes_left(current_user))
 
 
 @bp.get("/notifications/bell")

@@ -31,3 +31,9 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password (at least 8 characters)"),
                                  validators=[DataRequired(_l("Enter a password.")), Length(max=128)],
                                  render_kw={"autocomplete": "new-password"})
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(_l("Type the code.")), Length(max=30)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})

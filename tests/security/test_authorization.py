@@ -57,6 +57,11 @@ POST /auth/register               303     303      303   303       303        30
 GET  /auth/password               login   200      200   200       200        200     200       200     200   200         200
 POST /auth/password               login   303      303   303       303        303     303       303     303   303         303
 POST /auth/logout                 303     303      303   303       303        303     303       303     303   303         303
+GET  /auth/second-factor          login   login    login login     login      login   login     login   login login       login
+POST /auth/second-factor          login   login    login login     login      login   login     login   login login       login
+GET  /auth/second-factor/enrol    login   login    login login     login      login   login     login   login login       login
+POST /auth/second-factor/enrol    login   login    login login     login      login   login     login   login login       login
+POST /auth/second-factor/recovery-codes login 403  403   403       403        403     403       403     403   403         403
 GET  /kitchen/                                            login   200      200      200      200      200      200      200      200      200      200
 GET  /kitchen/meals/<int:meal_id>                         login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200
 POST /kitchen/meals/<int:meal_id>/order                   login   303/404  303/404  303/404  303/404  303/404  303/404  303/404  303/404  404/303  303/403
@@ -280,6 +285,9 @@ CALLS: dict[str, Call] = {
     "POST /elder-mode": Call(data=lambda world, where, actor: {"on": "1", "next": "/"}),
     "POST /auth/login": Call(data=_login_data),
     "POST /auth/register": Call(data=_register_data),
+    # without a password just accepted in this browser, both steps send one to log in (tests/auth/test_second_factor.py)
+    "POST /auth/second-factor": Call(data=lambda world, where, actor: {"code": "123456"}),
+    "POST /auth/second-factor/enrol": Call(data=lambda world, where, actor: {"code": "123456"}),
     "POST /auth/password": Call(data=lambda world, where, actor: {"current_password": PASSWORD,
                                                                    "new_password": "changed-pass-2025"},
                                 undo=_restore_password),
