@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from babel.support import NullTranslations
 import flask_babel
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 from flask_babel import Domain, lazy_gettext
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -13,6 +13,8 @@ SUPPORTED = ("zh", "en")
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a command or a test calling a service: the first language
+        return "zh"
     chosen = session.get("lang") or request.cookies.get("lang")
     if chosen in SUPPORTED:
         return chosen
@@ -123,6 +125,7 @@ def with_terms(params: dict) -> dict:
     """A stored message's parameters, each `term` in the reader's language."""
     return {name: flask_babel.gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
             for name, value in params.items()}
+
 
 # The department an officer belongs to (RoleGrant.department, kept as its Chinese name), as each reader says it.
 DEPARTMENT_LABELS = {"城管": lazy_gettext("City management"), "市场监管": lazy_gettext("Market supervision"),

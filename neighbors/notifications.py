@@ -6,6 +6,7 @@ from flask_babel import gettext
 
 from .clock import utcnow
 from .database import begin_write
+from .dates import spoken
 from .extensions import db
 from .i18n import with_terms
 from .links import NO_LINK, Link
@@ -72,6 +73,6 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
 
 def render(note: Notification) -> str:
     try:
-        return gettext(note.message, **with_terms(note.params or {}))
+        return gettext(note.message, **spoken(with_terms(note.params or {})))
     except (KeyError, ValueError, TypeError):
         return gettext(note.message)

@@ -1,6 +1,4 @@
 """Jinja filters for local times and money in fen."""
-from datetime import date, datetime
-
 from babel.lists import format_list
 
 from flask import current_app
@@ -8,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .clock import to_local
+from .dates import day_label, local_datetime, local_day, long_date
 from .i18n import department_label
 from .models import Role
 
@@ -19,27 +17,6 @@ def yuan(fen: int | None) -> str:
     sign = "-" if fen < 0 else ""
     fen = abs(int(fen))
     return f"{sign}¥{fen // 100}.{fen % 100:02d}"
-
-
-WEEKDAYS = {"zh": "一二三四五六日", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
-
-
-def local_datetime(moment: datetime | None, with_date: bool = True) -> str:
-    if moment is None:
-        return ""
-    local = to_local(moment)
-    if not with_date:
-        return local.strftime("%H:%M")
-    return f"{day_label(local.date())} {local.strftime('%H:%M')}"
-
-
-def day_label(day: date | None) -> str:
-    if day is None:
-        return ""
-    locale = get_locale()  # its language, not str(locale): pages show hundreds of days and str() is slow
-    if locale is None or locale.language == "zh":
-        return f"{day.month}月{day.day}日 周{WEEKDAYS['zh'][day.weekday()]}"
-    return f"{WEEKDAYS['en'][day.weekday()]} {day.day} {day.strftime('%b')}"
 
 
 def hours(minutes: int | None) -> str:
@@ -76,11 +53,6 @@ def as_list(items, labels=None) -> str:
     return format_list(words, locale=get_locale() or "zh") if words else ""
 
 
-def local_day(moment: datetime | None) -> str:
-    """The day of a moment in Xiamen, as `day` labels a date (12月2日 周三)."""
-    return day_label(to_local(moment).date()) if moment is not None else ""
-
-
 def drawn_icon(name: str, size: str = "1.4em"):
     """One of the app's drawn icons (templates/_icons.html), in any template without an import: no emoji font needed."""
     return current_app.jinja_env.get_template("_icons.html").module.icon(name, size)
@@ -88,7 +60,7 @@ def drawn_icon(name: str, size: str = "1.4em"):
 
 def register_filters(app) -> None:
     app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, localday=local_day, day=day_label, hours=hours,
-                                 as_list=as_list)
+                                 as_list=as_list, long_date=long_date)
     app.jinja_env.globals.update(icon=drawn_icon, department_label=department_label, role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
 
     @app.context_processor

@@ -7,6 +7,7 @@ from flask import request
 from flask_babel import gettext
 from flask_login import current_user
 
+from .dates import spoken
 from .extensions import htmx
 from .i18n import with_terms
 from .links import Link
@@ -31,7 +32,7 @@ class QueueItem:
 
     @property
     def text(self) -> str:
-        return gettext(self.title, **with_terms(self.params))
+        return gettext(self.title, **spoken(with_terms(self.params)))
 
     @property
     def action_text(self) -> str:

@@ -12,6 +12,7 @@ from neighbors.alleys.models import Finding, PatrolShift, PatrolSignup
 from neighbors.errors import DomainError, InvalidInput, NotAllowed
 from neighbors.extensions import db
 from neighbors.models import Notification
+from neighbors.notifications import render
 from tests.alleys.conftest import MONDAY_6AM, photo, weekday_rule
 from tests.factories import make_community, make_user
 
@@ -318,7 +319,7 @@ def test_the_secretary_hears_once_about_a_short_shift_two_days_ahead(place):
     assert services.notify_short_shifts(two_days_before) >= 1
     assert services.notify_short_shifts(two_days_before + timedelta(minutes=1)) == 0
     notes = [n for n in notes_for(place.secretary) if "short" in n.message]
-    assert len([n for n in notes if n.params["when"] == "12/7 07:00"]) == 1
+    assert len([n for n in notes if "12月7日 周一 07:00" in render(n)]) == 1  # as the reader says a day
     assert notes[0].params["missing"] == 2
 
 

@@ -2,13 +2,15 @@
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD, link_carer, make_community, make_user
 from tests.staff import test_reports as march_data
 from tests.staff.conftest import World
-from neighbors.models import CommunityType
+from neighbors.extensions import db
+from neighbors.models import Community, CommunityType
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
@@ -147,3 +149,101 @@ def test_the_queue_reloads_its_list_only_when_it_changed(page, server, app, size
     assert "等待" in page.locator("#work-queue .queue-item .meta").inner_text()
     assert fits_width(page)
     shot(page, f"staff-queue-refreshed-{size}")
+
+
+NARROW = {"width": 360, "height": 780}
+
+# Every text node inside a numeric cell must sit on one line, and nothing may reach past the screen's edge
+# unless it is inside a box that scrolls sideways (a wide table scrolls in its own box).
+MEASURE_TABLES = """() => {
+  const width = document.documentElement.clientWidth;
+  const broken = [];
+  for (const cell of document.querySelectorAll("main :is(td, dd).num")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size > 1) broken.push(node.textContent.trim());
+    }
+  }
+  const scrolls = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (overflow === "auto" || overflow === "scroll") return true;
+    }
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll("*")].filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 0.5 && !scrolls(el);
+  }).map((el) => el.tagName + "." + el.className + " right=" + Math.round(el.getBoundingClientRect().right));
+  const headers = [...document.querySelectorAll("main thead th")].filter(
+      (th) => getComputedStyle(th.closest("thead")).position !== "absolute").map((th) => {  // stacked: for screen readers
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+    return {text: th.innerText.trim(), lines: tops.size};
+  });
+  const firstColumns = [...document.querySelectorAll("main table tbody tr > :first-child")].map(
+      (cell) => getComputedStyle(cell.parentElement).display === "block" ? "stacked" : getComputedStyle(cell).position);
+  return {scrollWidth: document.documentElement.scrollWidth, width, broken, wide: wide.slice(0, 8), headers,
+          firstColumns};
+}"""
+
+
+def look_at_tables(page, name: str) -> dict:
+    measured = page.evaluate(MEASURE_TABLES)
+    shot(page, name)
+    assert measured["scrollWidth"] <= measured["width"], (name, measured["scrollWidth"], measured["wide"])
+    assert measured["wide"] == [], (name, measured["wide"])
+    assert measured["broken"] == [], f"{name}: numbers broken across lines: {measured['broken']}"
+    # A header may wrap, but never to a character or two a line: each line holds three characters or more.
+    assert all(header["lines"] == 1 or len(header["text"]) >= 3 * header["lines"]
+               for header in measured["headers"]), (name, measured["headers"])
+    # Under 600 px a table is one block per row, or scrolls in its own box with its first column held.
+    assert measured["firstColumns"] and set(measured["firstColumns"]) <= {"stacked", "sticky"}, \
+        (name, measured["firstColumns"])
+    return measured
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+def test_staff_tables_fit_a_360_px_phone(page, server, app, mode, lang):
+    """The district comparison and the monthly report at 360 px: no number wraps, nothing widens the page,
+    a wide table scrolls in its own box with its first column held, and a community with nothing is not first."""
+    world = build_world()
+    village = db.session.scalar(sa.select(Community).where(Community.kind == CommunityType.VILLAGE))
+    make_user(village, name="洪阿公", birth_date=date(1944, 8, 8), building="槟榔路1号")  # an elder, no meals yet
+    march_data.backdate()
+    page.set_viewport_size(NARROW)
+    login(page, server.url, world.admin.phone, PASSWORD)
+    cookies = [{"name": "lang", "value": lang, "url": server.url}]
+    if mode == "elder":
+        cookies.append({"name": "elder", "value": "1", "url": server.url})
+    page.context.add_cookies(cookies)
+    page.goto(server.url + f"/lang/{lang}")
+
+    page.goto(server.url + "/staff/district?month=2026-03")
+    if mode == "elder":
+        assert page.locator("html").get_attribute("class") == "elder"
+    look_at_tables(page, f"staff-district-360-{mode}-{lang}")
+    village = page.locator(".district-group[data-kind='village']")
+    assert village.locator("td[data-figure='meals_per_100_elders']").inner_text().strip() in ("0.0", "0")
+    assert village.locator(".rank").count() == 0, "a community with nothing is ranked nowhere"
+    meals = page.locator(".district-group[data-kind='old_town'] tbody tr").first.locator(
+        "td[data-figure='meals_per_100_elders']")
+    box = meals.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"], "the figures are on the screen, not off it"
+    assert page.locator(".district-group[data-kind='old_town'] .rank-first").count() >= 1
+
+    page.goto(server.url + f"/staff/reports/monthly?community={world.home.id}&month=2026-03")
+    look_at_tables(page, f"staff-report-360-{mode}-{lang}")
+    # Each figure of the kitchen table reads as its name, then every kitchen's value named, all on the screen.
+    paid = page.locator("[data-testid=kitchen-table] tbody tr").nth(2)
+    assert paid.locator("th").inner_text() == ("居民付款" if lang == "zh" else "Paid by residents")
+    total = paid.locator("[data-figure='kitchen.paid_fen']")
+    assert total.inner_text() == "¥42.00"
+    box = total.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]

@@ -83,8 +83,8 @@ def build_kitchen(world):
     lunch_3 = meal(first, date(2026, 3, 3))
     dinner_2 = meal(second, date(2026, 3, 2), "dinner", price=900)
     served = [(order(elder, lunch_2), "cash"), (order(young, lunch_2, 2), "wechat"), (order(elder, dinner_2), "cash")]
-    for placed, method in served:
-        kitchen.advance_order(operator, placed.id, "picked_up", NOW, payment_method=method)
+    for placed, method in served:  # handed over once both meals of 2 March have started
+        kitchen.advance_order(operator, placed.id, "picked_up", at(2, 19), payment_method=method)
     kitchen.advance_order(operator, order(sixty_five, lunch_3).id, "no_show", at(3, 13))
     kitchen.cancel_order(young, order(young, lunch_3).id, NOW)
     kitchen.create_standing_order(elder, elder, first.id, [5], "lunch", "dine_in", 1, "", "", NOW)
@@ -92,7 +92,8 @@ def build_kitchen(world):
     # February: served, but outside the month
     february = at(27, 8, month=2)
     old = meal(first, date(2026, 2, 27), now=february)
-    kitchen.advance_order(operator, order(elder, old, now=february).id, "picked_up", february, payment_method="cash")
+    kitchen.advance_order(operator, order(elder, old, now=february).id, "picked_up", at(27, 12, month=2),
+                          payment_method="cash")
     return [first, second]
 
 
@@ -296,7 +297,8 @@ def test_the_annual_report_is_the_sum_of_its_months(app, march):
 def test_the_monthly_page_shows_every_figure(client, auth, march):
     auth.login(march.world.staff)
     page = client.get(f"/staff/reports/monthly?community={march.world.home.id}&month=2026-03").get_data(as_text=True)
-    assert '镇海社区 · <span class="nowrap">2026年3月 · 月报</span>' in page
+    assert '镇海社区 · <span class="nowrap">2026年3月</span> · <span class="nowrap">月报</span>' in page
+    assert "2026年3月1日 至 2026年3月31日" in page  # the period's days as people write them, not 2026-03-01
     assert 'data-figure="kitchen.paid_fen">¥42.00<' in page
     assert 'data-figure="kitchen.subsidy_fen">¥3.00<' in page
     assert 'data-figure="minutes_given">2.5 小时<' in page
@@ -335,6 +337,7 @@ def test_the_print_view_is_a_page_of_its_own(client, auth, march):
 def test_the_district_view_ranks_within_each_type(client, auth, march, app):
     world = march.world
     village = make_community("槟榔社区", "筼筜街道", CommunityType.VILLAGE)
+    make_user(village, name="洪阿公", birth_date=date(1944, 8, 8), building="槟榔路1号")  # an elder, no meals
     twin = make_community("中华社区", "中华街道", CommunityType.OLD_TOWN)
     make_user(twin, name="陈清泉", birth_date=date(1950, 1, 1), building="中山路3号")
     backdate()
@@ -347,7 +350,9 @@ def test_the_district_view_ranks_within_each_type(client, auth, march, app):
     assert home.ranks == {"meals_per_100_elders": 1, "help_hours_per_100_residents": 1,
                           "slots_filled_share": 1, "median_minutes_to_fix": 1}
     assert old.rows[1].indicators["meals_per_100_elders"] == 0
-    assert old.rows[1].ranks["meals_per_100_elders"] == 2
+    assert old.rows[1].ranks["meals_per_100_elders"] is None, "no meals served is not a place in the ranking"
+    village_row = next(g for g in groups if g.kind == CommunityType.VILLAGE).rows[0]
+    assert village_row.indicators["meals_per_100_elders"] == 0 and village_row.ranks["meals_per_100_elders"] is None
     assert next(g for g in groups if g.kind == CommunityType.VILLAGE).rows[0].community == village
     auth.login(world.admin)
     page = client.get("/staff/district?month=2026-03").get_data(as_text=True)
@@ -359,6 +364,9 @@ def test_the_district_view_ranks_within_each_type(client, auth, march, app):
     ([3, 3, 1], True, [1, 1, 3]),
     ([10, None, 5], False, [2, None, 1]),
     ([None, None], True, [None, None]),
+    ([0, 0.0], True, [None, None]),
+    ([0, 4.5, 2], True, [None, 1, 2]),
+    ([0, 30], False, [1, 2]),
 ])
 def test_rank(values, higher, expected):
     assert reports.rank(values, higher) == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ...clock import to_local
+from ...dates import a_moment
 from ...errors import N_, Conflict, InvalidInput
 from ...links import Link
 from ...models import User
@@ -43,10 +43,9 @@ def require_manager(actor: User, alley: Alley) -> None:
     require(actor, "manage_alley", alley, N_("Only the branch secretary or community staff can do that."))
 
 
-def when(moment: datetime) -> str:
-    """A shift's start as notifications show it (stored in Chinese order, before anyone reads it)."""
-    local = to_local(moment)
-    return f"{local.month}/{local.day} {local:%H:%M}"
+def when(moment: datetime) -> dict:
+    """A shift's start in a notification or the staff queue, shown in its reader's words (12月7日 周一 08:00)."""
+    return a_moment(moment)
 
 
 def clean(text: str | None, field: str, limit: int, required: bool = True) -> str:

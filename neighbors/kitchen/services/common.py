@@ -10,6 +10,7 @@ from ...errors import N_, InvalidInput, NotAllowed, NotFound
 from ...extensions import db
 from ...links import Link
 from ...models import User
+from ...dates import a_day
 from ...notifications import notify
 from ..models import Kitchen, Meal, MealOrder
 from ..policy import may
@@ -26,8 +27,9 @@ ORDER_ROW = (joinedload(MealOrder.meal).joinedload(Meal.kitchen).options(*KITCHE
              joinedload(MealOrder.resident).lazyload(User.role_grants))
 
 
-def day_text(day: date) -> str:
-    return day.isoformat()
+def day_text(day: date, slot: str | None = None) -> dict:
+    """A meal's day (and lunch or dinner) in a stored message, shown as its reader says it: 12月7日 周一 午餐."""
+    return a_day(day, slot)
 
 
 # A day as people say it: in a heading (明天 / Tomorrow) and inside a sentence (明天 / tomorrow).

@@ -132,7 +132,7 @@ def suspend_kitchen(actor: User, kitchen_id: int, community_id: int, reason: str
         people = [order.resident, *accounts.carers_of(order.resident)]
         notify_people(people, N_("%(kitchen)s is closed for now. Your order for %(day)s may not be served; "
                                  "the community will contact you."), order_link(order.id), now,
-                      kitchen=kitchen.name, day=day_text(order.served_on))
+                      kitchen=kitchen.name, day=day_text(order.served_on, order.meal.slot))
     audit.record(actor, "kitchen.suspended", kitchen, community_id=community_id, reason=reason, now=now,
                  before={"suspended": False}, after={"suspended": True})
     return kitchen

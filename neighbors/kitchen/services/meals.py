@@ -196,6 +196,6 @@ def cancel_meal(actor: User, meal_id: int, reason: str, now: datetime) -> Meal:
             cancel(order, actor, now)
             people = [order.resident, *accounts.carers_of(order.resident)]
             notify_people(people, N_("The meal for %(day)s was cancelled by the kitchen. Your order is cancelled."),
-                          order_link(order.id), now, day=day_text(meal.served_on))
+                          order_link(order.id), now, day=day_text(meal.served_on, meal.slot))
     audit.record(actor, "kitchen.meal_cancelled", meal, community_id=meal.community_id, reason=reason, now=now)
     return meal

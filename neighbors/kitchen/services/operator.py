@@ -51,7 +51,7 @@ def advance_order(actor: User, order_id: int, to_status: str, now: datetime, *,
         order.payment_method, order.paid_at = payment_method, now
     if to_status == OrderStatus.OUT_FOR_DELIVERY:
         notify(order.resident, N_("Your meal for %(day)s is on its way."), link=order_link(order.id), now=now,
-               day=day_text(order.served_on))
+               day=day_text(order.served_on, order.meal.slot))
     if to_status == OrderStatus.NO_ANSWER:
         raise_welfare_check(order, actor, now)
     return order

@@ -166,7 +166,7 @@ def place(actor: User, meal: Meal, resident: User, quantity: int, fulfilment: st
                               to_status=OrderStatus.PLACED, actor_id=actor.id, at=now))
     if actor.id != resident.id:
         notify(resident, N_("%(actor)s ordered a meal for you for %(day)s."), link=order_link(placed.id), now=now,
-               actor=actor.name, day=day_text(meal.served_on))
+               actor=actor.name, day=day_text(meal.served_on, meal.slot))
     db.session.expire(meal)
     return placed
 
@@ -241,7 +241,7 @@ def cancel_order(actor: User, order_id: int, now: datetime) -> MealOrder:
     cancel(order, actor, now)
     if actor.id != order.resident_id:
         notify(order.resident, N_("Your meal order for %(day)s was cancelled by %(actor)s."),
-               link=order_link(order.id), now=now, day=day_text(order.served_on), actor=actor.name)
+               link=order_link(order.id), now=now, day=day_text(order.served_on, order.meal.slot), actor=actor.name)
     return order
 
 

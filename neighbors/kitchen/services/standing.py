@@ -155,7 +155,7 @@ def _attempt(standing: StandingOrder, meal: Meal, now: datetime) -> bool:
             return True
         people = [standing.resident, *accounts.carers_of(standing.resident)]
         notify_people(people, COULD_NOT_PLACE[attempt.outcome], Link("kitchen.meal", meal_id=meal.id), now,
-                      day=day_text(meal.served_on))
+                      day=day_text(meal.served_on, meal.slot))
     db.session.flush()
     return True
 

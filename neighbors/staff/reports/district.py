@@ -30,13 +30,15 @@ class DistrictGroup:
 
 
 def rank(values: list[float | None], higher_is_better: bool) -> list[int | None]:
-    """Competition ranking (1, 2, 2, 4); a community with no figure gets no rank."""
+    """Competition ranking (1, 2, 2, 4) of the communities that did something: one with no figure, or with
+    nothing of a figure where more is better (no meals served), is not placed, so nobody is first on a zero."""
+    ranked = [value if value is not None and (value > 0 or not higher_is_better) else None for value in values]
     ranks: list[int | None] = []
-    for value in values:
+    for value in ranked:
         if value is None:
             ranks.append(None)
             continue
-        better = sum(1 for other in values if other is not None and
+        better = sum(1 for other in ranked if other is not None and
                      (other > value if higher_is_better else other < value))
         ranks.append(better + 1)
     return ranks
@@ -56,6 +58,7 @@ def district(period: Period, now: datetime) -> list[DistrictGroup]:
         for code, _label, _kind, higher in INDICATORS:
             for row, place in zip(rows, rank([row.indicators[code] for row in rows], higher)):
                 row.ranks[code] = place
-        rows.sort(key=lambda row: (row.ranks["meals_per_100_elders"] or len(rows) + 1, row.community.name))
+        unplaced = len(rows) + 1  # not len() inside the key: a list being sorted is empty meanwhile
+        rows.sort(key=lambda row: (row.ranks["meals_per_100_elders"] or unplaced, row.community.name))
         groups.append(DistrictGroup(kind, rows))
     return groups
