@@ -44,6 +44,7 @@ def build_alleys(ctx: demo.DemoContext) -> None:
     community = ctx.communities["鹭江道社区"]
     staff, secretary = ctx.users["13900000008"], ctx.users["13900000005"]
     patroller, officer = ctx.users["13900000012"], ctx.users["13900000006"]
+    officers = {"城管": officer, "环卫": ctx.users["13900000014"]}  # someone acts on every route below
     now = ctx.now
 
     branch = db.session.scalar(sa.select(AlleyBranch).where(
@@ -51,7 +52,9 @@ def build_alleys(ctx: demo.DemoContext) -> None:
     if branch is None:
         branch = services.save_branch(staff, community.id, "打铁巷小巷党支部", secretary.id, now=now)
         services.add_member(staff, branch.id, patroller.id, MemberKind.PATROLLER, now=now)
-        services.add_member(staff, branch.id, officer.id, MemberKind.OFFICER, "城管", now=now)
+    for department, person in officers.items():
+        if not any(member.user_id == person.id for member in branch.members):
+            services.add_member(staff, branch.id, person.id, MemberKind.OFFICER, department, now=now)
 
     alleys = {}
     for name, description, landmarks in (
@@ -78,7 +81,7 @@ def build_alleys(ctx: demo.DemoContext) -> None:
         services.save_rule(secretary, shengping.id, "6", time(8, 0), time(9, 0), {VOLUNTEER: 1, "市场监管": 1},
                            now=now)
     _sign_up_some(datie, [secretary, patroller, officer], now)
-    _cases(community.id, datie, shengping, patroller, officer, secretary, now)
+    _cases(community.id, datie, shengping, patroller, officers, secretary, now)
 
     zhenhai = ctx.communities["镇海社区"]
     if not db.session.scalar(sa.select(Alley.id).where(Alley.community_id == zhenhai.id, Alley.name == "养真宫巷")):
@@ -98,7 +101,7 @@ def _sign_up_some(alley: Alley, people, now: datetime) -> None:
                 services.sign_up(person, shift.id, now)
 
 
-def _cases(community_id, datie, shengping, patroller, officer, secretary, now) -> None:
+def _cases(community_id, datie, shengping, patroller, officers, secretary, now) -> None:
     today = local_today(now)
     cases = [
         # key, alley, category, description, place, reporter, local day offset, reported, steps (minutes after)
@@ -109,6 +112,7 @@ def _cases(community_id, datie, shengping, patroller, officer, secretary, now) -
         (3, shengping, "street_vending", "早市摊位占了半条巷子。", "老榕树下", patroller, 0, None,
          {"accept": 5}),
         (4, datie, "facility", "路灯不亮，晚上很黑。", "公厕旁", patroller, 0, None, {}),
+        (5, shengping, "sanitation", "垃圾桶满了，垃圾袋堆在墙边。", "水仙路口", secretary, 0, None, {}),
     ]
     for n, alley, category, description, place, reporter, offset, at, steps in cases:
         if db.session.scalar(sa.select(Finding.id).where(Finding.submission_key == _key(n))):
@@ -129,6 +133,7 @@ def _cases(community_id, datie, shengping, patroller, officer, secretary, now) -
                                     created_at=reported))
         db.session.add(finding_event(finding, "report", reporter, reported, "", FindingState.REPORTED))
         services.send_to_department(finding, route.department, None, reported)
+        officer = officers[route.department]
         for action, minutes in steps.items():
             moment = reported + timedelta(minutes=minutes)
             actor = officer if action in ("accept", "resolve") else reporter

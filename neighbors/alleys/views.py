@@ -14,7 +14,7 @@ from ..models import Role
 from ..security import login_required, require_community, role_required
 from ..uploads import send_image
 from ..urls import safe_next
-from ..web import is_fragment_request, month_arg, refuse, render, see_other, submit, succeeded
+from ..web import is_fragment_request, month_arg, refuse, render, see_other, submit, succeeded, then
 from . import public_holidays, services
 from .forms import (
     DEPARTMENT_FIELDS, AddToFindingForm, AlleyForm, AssignForm, BranchForm, DispatchForm, FindingForm, HolidayForm,
@@ -366,11 +366,14 @@ def _finding_context(finding_id: int) -> dict:
             "dispatch_form": DispatchForm(formdata=None)}
 
 
-def _finding_action(finding_id: int, action, form=None, form_name: str = "form"):
+def _finding_action(finding_id: int, action, form=None, form_name: str = "form", message: str | None = None):
+    """One step of a case; back on the case's page, which says what happened (`message`, or the page itself)."""
     _load_finding(finding_id)
     form = form or EmptyForm()
-    return submit(form, lambda: action(form), done=lambda _case: see_other("alleys.finding", finding_id=finding_id),
-                  template="alleys/finding.html", form_name=form_name, context=lambda: _finding_context(finding_id))
+    done = then(message, "alleys.finding", finding_id=finding_id) if message else (
+        lambda _case: see_other("alleys.finding", finding_id=finding_id))
+    return submit(form, lambda: action(form), done=done, template="alleys/finding.html", form_name=form_name,
+                  context=lambda: _finding_context(finding_id))
 
 
 @bp.post("/findings/<int:finding_id>/accept")
@@ -383,21 +386,22 @@ def accept(finding_id: int):
 @login_required
 def resolve(finding_id: int):
     return _finding_action(
-        finding_id, lambda form: services.resolve(current_user, finding_id, form.note.data,
-                                                  request.files.get("photo"), now()),
-        ResolveForm(), "resolve_form")
+        finding_id, lambda form: services.resolve(current_user, finding_id, form.note.data, form.photo.data, now()),
+        ResolveForm(), "resolve_form", _("Sent. The person who reported it is asked to check the fix."))
 
 
 @bp.post("/findings/<int:finding_id>/verify")
 @login_required
 def verify(finding_id: int):
-    return _finding_action(finding_id, lambda _form: services.verify(current_user, finding_id, now()))
+    return _finding_action(finding_id, lambda _form: services.verify(current_user, finding_id, now()),
+                           message=_("Thank you: the fix is confirmed."))
 
 
 @bp.post("/findings/<int:finding_id>/close")
 @login_required
 def close(finding_id: int):
-    return _finding_action(finding_id, lambda _form: services.close(current_user, finding_id, now()))
+    return _finding_action(finding_id, lambda _form: services.close(current_user, finding_id, now()),
+                           message=_("The case is closed."))
 
 
 @bp.post("/findings/<int:finding_id>/reopen")
@@ -405,7 +409,7 @@ def close(finding_id: int):
 def reopen(finding_id: int):
     return _finding_action(
         finding_id, lambda form: services.reopen(current_user, finding_id, form.note.data, now()),
-        NoteForm(prefix="reopen"), "reopen_form")
+        NoteForm(prefix="reopen"), "reopen_form", _("Sent back to the officer to fix again."))
 
 
 @bp.post("/findings/<int:finding_id>/send-back")
@@ -413,7 +417,7 @@ def reopen(finding_id: int):
 def send_back(finding_id: int):
     return _finding_action(
         finding_id, lambda form: services.send_back(current_user, finding_id, form.note.data, now()),
-        NoteForm(prefix="back"), "send_back_form")
+        NoteForm(prefix="back"), "send_back_form", _("Sent back to staff to choose the department."))
 
 
 @bp.post("/findings/<int:finding_id>/dispatch")
@@ -422,7 +426,7 @@ def dispatch(finding_id: int):
     return _finding_action(
         finding_id, lambda form: services.dispatch(current_user, finding_id, form.department.data, now(),
                                                    form.note.data or ""),
-        DispatchForm(), "dispatch_form")
+        DispatchForm(), "dispatch_form", _("Sent to the department."))
 
 
 @bp.post("/findings/<int:finding_id>/add")
@@ -431,7 +435,7 @@ def add_to(finding_id: int):
     return _finding_action(
         finding_id, lambda form: services.add_to_finding(current_user, finding_id, form.note.data,
                                                          request.files.getlist("photos"), now()),
-        AddToFindingForm(), "add_form")
+        AddToFindingForm(), "add_form", _("Thank you. What you saw is added to this report."))
 
 
 @bp.get("/findings/<int:finding_id>/photos/<int:photo_id>")

@@ -9,7 +9,7 @@ from neighbors.alleys import services
 from neighbors.alleys.models import PatrolShift
 from neighbors.clock import utcnow
 from neighbors.extensions import db
-from tests.alleys.conftest import place  # noqa: F401  (the fixture)
+from tests.alleys.conftest import photo, place  # noqa: F401  (the fixture)
 from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD
 
@@ -63,7 +63,7 @@ def test_patrol_report_fix_and_verify_on_a_phone(page, server, place, tmp_path):
     page.select_option("select[name=category]", value="sanitation")
     page.fill("textarea[name=description]", "路面油腻，老人容易滑倒")
     page.fill("input[name=place]", "打铁巷12号门口")
-    page.set_input_files("input[name=photos]", str(before))
+    page.set_input_files("[data-testid=choose-photo] input[name=photos]", str(before))
     shot(page, "alleys-report-form-zh")
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"/alleys/findings/\d+$"))
@@ -79,7 +79,7 @@ def test_patrol_report_fix_and_verify_on_a_phone(page, server, place, tmp_path):
     page.click("button[data-action=accept]")
     page.wait_for_selector("[data-testid=state][data-state=accepted]")
     page.fill("textarea[name=note]", "已冲洗路面，撒了防滑砂")
-    page.set_input_files("input[name=photo]", str(after))
+    page.set_input_files("[data-testid=choose-photo] input[name=photo]", str(after))
     page.click("button[data-action=resolve]")
     page.wait_for_selector("[data-testid=state][data-state=resolved]")
     assert page.locator("[data-testid=time-to-fix]").is_visible()
@@ -118,3 +118,66 @@ def test_secretary_sees_coverage_and_monthly_figures(page, server, place):  # no
     shot(page, "alleys-rule-form-zh")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+NARROW = {"width": 360, "height": 780}
+
+
+def test_a_second_report_nearby_goes_in_with_one_big_button_and_two_photos(page, server, place, tmp_path):  # noqa: F811
+    services.report_finding(place.secretary, place.alley.id, "sanitation", "垃圾袋堆在墙边", "公厕旁",
+                            [photo()], "a" * 32, utcnow())
+    first, second = (real_jpeg(tmp_path / f"{n}.jpg", colour, n) for n, colour in
+                     (("near", (120, 100, 60)), ("far", (60, 100, 140))))
+    login(page, server.url, place.patroller.phone, PASSWORD)
+    page.set_viewport_size(NARROW)
+    for mode in ("standard", "elder"):
+        page.context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": server.url}])
+        page.goto(server.url + "/alleys/findings/new")
+        page.select_option("select[name=alley]", label="打铁巷")
+        page.select_option("select[name=category]", value="sanitation")
+        hint = page.locator("[data-testid=similar]")
+        hint.wait_for()
+        assert "接着往下填" in hint.inner_text() and hint.locator("input[type=checkbox]").count() == 0
+        page.fill("textarea[name=description]", "巷尾水沟堵了，有臭味")
+        page.fill("input[name=place]", "打铁巷36号后面")
+        # one photo from the camera, then one from the library: both are kept and shown before sending
+        page.set_input_files("[data-testid=take-photo] input", str(first))
+        page.set_input_files("[data-testid=choose-photo] input", str(second))
+        thumbs = page.locator("[data-testid=photo-thumb]")
+        assert thumbs.count() == 2
+        for index in range(2):
+            assert thumbs.nth(index).evaluate("img => img.decode().then(() => img.naturalWidth === 800)")
+        shot(page, f"alleys-report-{mode}-360-two-photos")
+        page.click("main form[data-testid=finding-form] > button[type=submit]")
+        different = page.locator("[data-testid=report-anyway]")
+        different.wait_for()
+        box = different.bounding_box()
+        room = different.evaluate("""(el) => { const box = getComputedStyle(el.parentElement);
+            return el.parentElement.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight); }""")
+        assert box["width"] >= room - 1 and box["height"] >= 56, (box, room)  # the notice's whole width
+        assert "这是另一个问题" in different.inner_text()
+        different.scroll_into_view_if_needed()
+        shot(page, f"alleys-duplicate-{mode}-360")
+        different.click()
+        page.wait_for_url(re.compile(r"/alleys/findings/\d+$"))
+        assert page.locator(".photo-pair figure").first.locator("img").count() == 2
+        assert page.locator("[data-testid=state]").get_attribute("data-state") == "dispatched"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROW["width"]
+
+
+def test_the_sanitation_officer_accepts_and_the_page_says_so(page, server, place):  # noqa: F811
+    finding = services.report_finding(place.patroller, place.alley.id, "sanitation", "垃圾桶满了", "打铁巷口",
+                                      [photo()], "b" * 32, utcnow())
+    login(page, server.url, place.sanitation_officer.phone, PASSWORD)
+    page.set_viewport_size(NARROW)
+    for mode in ("standard", "elder"):
+        page.context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": server.url}])
+        page.goto(server.url + f"/alleys/findings/{finding.id}")
+        if mode == "standard":
+            page.click("button[data-action=accept]")
+            page.wait_for_selector("[data-testid=state][data-state=accepted]")
+        note = page.locator("[data-testid=accepted-note]")
+        assert note.is_visible() and "您已在" in note.inner_text() and "接单" in note.inner_text()
+        assert page.locator("[data-testid=resolve-form] [data-testid=take-photo]").is_visible()
+        shot(page, f"alleys-accepted-{mode}-360")

@@ -62,6 +62,7 @@ def test_a_daughter_asks_for_a_plumber_and_credits_move_without_javascript(plain
     daughter.select_option("select[name=for_user]", str(place.mother.id))
     daughter.select_option("select[name=skill]", label="水电维修")
     daughter.fill("input[name=title]", "厨房水龙头漏水")
+    daughter.click("[data-testid=details-and-photo] summary")
     daughter.fill("textarea[name=description]", "水龙头一直滴水，关不紧。")
     shot(daughter, "nojs-aid-1-request-form")
     submit(daughter, "form[action='/aid/requests/new'] button[type=submit]")
@@ -107,7 +108,7 @@ def test_a_patroller_reports_a_problem_that_is_fixed_and_verified_without_javasc
     patroller.select_option("select[name=category]", "obstruction")
     patroller.fill("textarea[name=description]", "路面油腻，杂物堆在墙边")
     patroller.fill("input[name=place]", "打铁巷12号门口")
-    patroller.set_input_files("input[name=photos]", str(jpeg(tmp_path, "before.jpg")))
+    patroller.set_input_files("[data-testid=choose-photo] input[name=photos]", str(jpeg(tmp_path, "before.jpg")))
     shot(patroller, "nojs-alleys-1-report")
     submit(patroller, "form[action='/alleys/findings/new'] button[type=submit]")
     match = re.search(r"/alleys/findings/(\d+)$", patroller.url)
@@ -123,7 +124,7 @@ def test_a_patroller_reports_a_problem_that_is_fixed_and_verified_without_javasc
     assert officer.locator("[data-testid=state]").get_attribute("data-state") == "accepted"
     officer.fill(f"form[action='{finding_path}/resolve'] textarea[name=note], "
                  f"form[action='{finding_path}/resolve'] input[name=note]", "已清理干净")
-    officer.set_input_files(f"form[action='{finding_path}/resolve'] input[name=photo]",
+    officer.set_input_files(f"form[action='{finding_path}/resolve'] [data-testid=choose-photo] input[name=photo]",
                             str(jpeg(tmp_path, "after.jpg", colour=(90, 160, 90))))
     submit(officer, f"form[action='{finding_path}/resolve'] button[type=submit]")
     assert officer.locator("[data-testid=state]").get_attribute("data-state") == "resolved"

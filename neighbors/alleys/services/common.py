@@ -29,7 +29,7 @@ class DuplicateSuspected(Conflict):
 
     def __init__(self, similar: list[Finding], held: str = "", held_count: int = 0):
         super().__init__(N_("Someone already reported this kind of problem here today. Add to that report, "
-                            "or tick “This is a different problem”."), field="new_anyway")
+                            "or press “This is a different problem”."), field="new_anyway")
         self.similar = similar
         self.held = held
         self.held_count = held_count
