@@ -64,8 +64,8 @@ LOGINS = [
     ("13900000010", "杨志强", "镇海社区", [Role.VOLUNTEER], {"party_member": True, "verified": True}),
     ("13900000011", "王美玲", "镇海社区", [Role.RESIDENT], {"birth_date": date(1968, 11, 20)}),
     ("13900000012", "何春生", "鹭江道社区", [Role.PATROLLER], {"party_member": True}),
-    ("13900000014", "曾清泉", "鹭江道社区", [Role.OFFICER], {"department": "环卫"}),
     ("13900000013", "陈芳芳", "镇海社区", [Role.GRID_WORKER], {}),
+    ("13900000014", "曾清泉", "鹭江道社区", [Role.OFFICER], {"department": "环卫"}),
 ]
 
 
@@ -83,8 +83,8 @@ WHO = {
     "13900000010": "volunteer, 镇海社区 (verified: plumbing and appliances)",
     "13900000011": "resident, 镇海社区 — 郑长华's daughter, linked as her carer",
     "13900000012": "patroller, 鹭江道社区",
-    "13900000014": "officer (环卫), 鹭江道社区",
     "13900000013": "grid worker, 镇海社区 (第一网格 and 第二网格: households due, visits made)",
+    "13900000014": "officer (环卫), 鹭江道社区",
 }
 
 
