@@ -31,6 +31,7 @@ EVERY_PAGE_SHOT = os.environ.get("NEIGHBORS_SCREENSHOTS") == "all"  # `make scre
 STAFF_ZHENHAI, KITCHEN, VOLUNTEER, ELDER, PATROLLER, OFFICER = (
     "13900000001", "13900000002", "13900000003", "13900000004", "13900000005", "13900000006")
 RESIDENT_LUJIANG, STAFF_LUJIANG, ADMIN, DAUGHTER = "13900000007", "13900000008", "13900000009", "13900000011"
+GRID_WORKER = "13900000013"
 ANONYMOUS = None
 PREFERRED = [  # (path prefix, logins to try first)
     ("/auth/login", [ANONYMOUS]),
@@ -41,13 +42,15 @@ PREFERRED = [  # (path prefix, logins to try first)
     ("/aid", [DAUGHTER, VOLUNTEER, ELDER, STAFF_ZHENHAI]),
     ("/alleys/manage", [STAFF_LUJIANG, STAFF_ZHENHAI]),
     ("/alleys", [PATROLLER, OFFICER, STAFF_LUJIANG, RESIDENT_LUJIANG]),
+    ("/visits", [GRID_WORKER, STAFF_ZHENHAI]),
     ("/staff/district", [ADMIN]),
     ("/staff", [STAFF_ZHENHAI, STAFF_LUJIANG, ADMIN]),
     ("/", [ELDER]),
 ]
 ALL_LOGINS = [f"139000000{n:02d}" for n in range(1, 13)]
 FALLBACK = [STAFF_ZHENHAI, STAFF_LUJIANG, ADMIN]  # who else may see a page nobody above could
-TABLE_PREFIX = {"kitchen": "kitchen_", "mutualaid": "mutualaid_", "alleys": "alleys_", "staff": ""}
+TABLE_PREFIX = {"kitchen": "kitchen_", "mutualaid": "mutualaid_", "alleys": "alleys_", "staff": "",
+                "visits": "visits_"}
 NOT_PAGES = {"static"}
 ROWS_TRIED = 6
 
