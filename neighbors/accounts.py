@@ -21,8 +21,8 @@ from .phones import normalise_phone
 from .transactions import service
 
 
-def check_password_strength(password: str, phone: str = "") -> None:
-    problem = weakness(password or "", phone)
+def check_password_strength(password: str, phone: str = "", staff: bool = False) -> None:
+    problem = weakness(password or "", phone, staff)
     if problem:
         raise InvalidInput(problem, field="password")
 

@@ -32,6 +32,20 @@ from .policy import policy
 FORMATS = ("xlsx", "json")
 
 
+class Later:
+    """A cell worded in the reader's language when it is shown (a report is gathered before it is rendered)."""
+
+    def __init__(self, word):
+        self.word = word
+
+    def __str__(self) -> str:
+        return self.word()
+
+
+def _said(msgid: str) -> Later:
+    return Later(lambda: gettext(msgid))
+
+
 @dataclass(frozen=True)
 class PersonalReport:
     person: User
@@ -73,6 +87,8 @@ def shown(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    if isinstance(value, Later):
+        return str(value)
     if value is None:
         return ""
     return value
@@ -112,7 +128,7 @@ def _profile(person: User) -> PersonalData:
         (N_("Erased"), person.erased_at),
     ]
     return PersonalData(N_("Profile"), (N_("Field"), N_("Value")),
-                        [(gettext(field), value) for field, value in rows])
+                        [(_said(field), value) for field, value in rows])
 
 
 def _carers(person: User) -> PersonalData:
@@ -122,7 +138,7 @@ def _carers(person: User) -> PersonalData:
         .join(carer, CarerLink.carer_id == carer.id).join(resident, CarerLink.resident_id == resident.id)
         .where(sa.or_(CarerLink.carer_id == person.id, CarerLink.resident_id == person.id))
         .order_by(CarerLink.id)).all()
-    rows = [(gettext("Cares for you") if link.resident_id == person.id else gettext("You care for"),
+    rows = [(_said(N_("Cares for you")) if link.resident_id == person.id else _said(N_("You care for")),
              carer_name if link.resident_id == person.id else resident_name, link.relation, link.created_at)
             for link, carer_name, resident_name in links]
     return PersonalData(N_("Carers"), (N_("Link"), N_("Name"), N_("Relation"), N_("Since")), rows)
@@ -133,7 +149,8 @@ def _notifications(person: User) -> PersonalData:
         Notification.community_id == person.community_id, Notification.user_id == person.id)
         .order_by(Notification.created_at, Notification.id))
     return PersonalData(N_("Notifications"), (N_("Time"), N_("Message"), N_("Read")),
-                        [(note.created_at, notification_text(note), note.read_at) for note in notes])
+                        [(note.created_at, Later(lambda note=note: notification_text(note)), note.read_at)
+                         for note in notes])
 
 
 def _appeals(person: User) -> PersonalData:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from neighbors import accounts
 from neighbors.clock import local_today, utcnow
@@ -24,8 +25,9 @@ from tests.factories import PASSWORD
 
 
 def _cells(report) -> str:
-    return json.dumps([[list(map(str, row)) for row in section.rows] for section in report.sections],
-                      ensure_ascii=False)
+    """Every cell as the page shows it (in Chinese)."""
+    with current_app.test_request_context():
+        return json.dumps(services.translated(report), ensure_ascii=False, default=str)
 
 
 def _titles(report) -> set[str]:
