@@ -12,7 +12,7 @@ from ...errors import N_, NotFound
 from ...extensions import db
 from ...models import User
 from ...uploads import upload_root
-from ..models import Household, HouseholdMember
+from ..models import STAFF_TAGS, Household, HouseholdMember
 from ..policy import policy
 from .rounds import Scope, household_rows
 from .roster import TAG_WORD_OF, plan_import
@@ -37,20 +37,20 @@ def export_bytes(actor: User, scope: Scope, now: datetime) -> bytes:
     policy.require(actor, "manage", scope.community_id)
     rows = household_rows(scope, now)
     members: dict[int, list] = {}
-    for household_id, person, relation, contact_id in db.session.execute(
-            sa.select(HouseholdMember.household_id, User, HouseholdMember.relation, Household.contact_id)
+    for household_id, name, phone, born, relation, is_contact in db.session.execute(
+            sa.select(HouseholdMember.household_id, User.name, User.phone, User.birth_date, HouseholdMember.relation,
+                      Household.contact_id == User.id)
             .join(User, User.id == HouseholdMember.user_id).join(Household, Household.id == HouseholdMember.household_id)
             .where(*scope.households()).order_by(HouseholdMember.id)):
-        members.setdefault(household_id, []).append((person, relation, contact_id == person.id))
-    households = {h.id: h for h in db.session.scalars(sa.select(Household).where(*scope.households()))} if rows else {}
+        members.setdefault(household_id, []).append((name, phone, born, relation, is_contact))
+    places = {hid: (building, unit, room) for hid, building, unit, room in db.session.execute(
+        sa.select(Household.id, Household.building, Household.unit, Household.room).where(*scope.households()))}
     lines = []
     for row in rows:
-        household = households[row.id]
-        tags = "、".join(TAG_WORD_OF[tag] for tag in row.tags if tag in household.staff_tags())
+        tags = "、".join(TAG_WORD_OF[tag] for tag in row.tags if tag in STAFF_TAGS)
         last = to_local(row.last_met).date().isoformat() if row.last_met else ""
-        for person, relation, is_contact in members.get(row.id, []):
-            lines.append([row.grid, household.building, household.unit, household.room, person.name,
-                          person.phone or "", person.birth_date.isoformat() if person.birth_date else "", relation,
+        for name, phone, born, relation, is_contact in members.get(row.id, []):
+            lines.append([row.grid, *places[row.id], name, phone or "", born.isoformat() if born else "", relation,
                           "是" if is_contact else "", tags, last])
     return workbook_bytes("花名册", [*COLUMNS.values(), LAST_VISIT], lines)
 
