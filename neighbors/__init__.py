@@ -15,7 +15,8 @@ from .security import add_security_headers, refuse_nul_characters, trust_proxies
 from .templating import register_filters
 
 MODULE_TRANSLATIONS = ["translations", "kitchen/translations", "mutualaid/translations",
-                       "alleys/translations", "staff/translations", "visits/translations"]
+                       "alleys/translations", "staff/translations", "visits/translations",
+                       "registers/translations"]
 
 
 class RecordId(IntegerConverter):
@@ -100,10 +101,11 @@ def _install_modules(app: Flask) -> None:
     from .alleys.hooks import HOOKS as alleys
     from .kitchen.hooks import HOOKS as kitchen
     from .mutualaid.hooks import HOOKS as mutualaid
+    from .registers.hooks import HOOKS as registers
     from .registry import install
     from .visits.hooks import HOOKS as visits
 
-    install(app, [kitchen, mutualaid, alleys, visits])
+    install(app, [kitchen, mutualaid, alleys, visits, registers])
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -111,9 +113,10 @@ def _register_blueprints(app: Flask) -> None:
     from .alleys import bp as alleys_bp
     from .kitchen import bp as kitchen_bp
     from .mutualaid import bp as mutualaid_bp
+    from .registers import bp as registers_bp
     from .staff import bp as staff_bp
     from .visits import bp as visits_bp
 
     for blueprint in (views.bp, auth.bp, kitchen_bp, mutualaid_bp, alleys_bp, staff_bp, appeals.bp, visits_bp,
-                      privacy.bp):
+                      privacy.bp, registers_bp):
         app.register_blueprint(blueprint)

@@ -217,7 +217,7 @@ def grant_role(actor: User | None, user: User, role: Role, department: str = "")
     role = Role(role)
     if actor is not None:
         require_staff_of(actor, user.community_id)
-        if role == Role.ADMIN and not actor.is_admin:
+        if role in (Role.ADMIN, Role.STREET_STAFF) and not actor.is_admin:  # both reach beyond one community
             raise NotAllowed(N_("Only an administrator can grant that role."))
     existing = next((g for g in user.role_grants if g.role == role), None)
     if existing:

@@ -30,6 +30,7 @@ class Role(enum.StrEnum):
     PATROLLER = "patroller"
     GRID_WORKER = "grid_worker"  # 网格员: visits the households of their grids
     OFFICER = "officer"
+    STREET_STAFF = "street_staff"  # 街道: sees and compares the registers, reports and queues of its communities
     STAFF = "staff"
     ADMIN = "admin"
 
@@ -146,7 +147,7 @@ class User(UserMixin, db.Model):
     def is_privileged(self) -> bool:
         """Staff or admin: sees every resident's address and phone, so gets stricter rules (shorter sessions,
         only an admin resets their password)."""
-        return self.has_role(Role.STAFF, Role.ADMIN)
+        return self.has_role(Role.STAFF, Role.STREET_STAFF, Role.ADMIN)
 
     def is_staff_of(self, community_id: int) -> bool:
         return self.is_admin or (self.has_role(Role.STAFF) and self.community_id == community_id)

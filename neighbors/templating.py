@@ -34,6 +34,7 @@ ROLE_LABELS = {
     Role.PATROLLER: _l("Patroller"),
     Role.GRID_WORKER: _l("Grid worker"),
     Role.OFFICER: _l("Officer"),
+    Role.STREET_STAFF: _l("Street office staff"),
     Role.STAFF: _l("Community staff"),
     Role.ADMIN: _l("Administrator"),
 }

@@ -503,3 +503,14 @@ def visit(world, where):
 @builder("grid_worker")
 def grid_worker(world, where):
     return world.record("grid", where).workers[0]
+
+
+@builder("register_entry")
+def register_entry(world, where):
+    """A meeting the community's staff recorded today."""
+    from neighbors.clock import local_today
+    from neighbors.registers import services
+
+    staff = world.user("staff", where)
+    return services.record_entry(staff, services.Details(kind="meeting", day=local_today(_now()), body="区民政局",
+                                                         minutes=60, staff_count=2), _now())

@@ -245,6 +245,15 @@ GET  /visits/import                                        login   403      403 
 POST /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
 POST /visits/import/confirm                                login   403      403      403      403      403      403      403      303      303      303
 GET  /visits/import/template.xlsx                          login   403      403      403      403      403      403      403      200      200      200
+GET  /staff/registers/                                    login   403      403      403      403      403      403      403      200      200      200
+GET  /staff/registers/new                                 login   403      403      403      403      403      403      403      200      200      403
+POST /staff/registers/new                                 login   403      403      403      403      403      403      403      303      303      403
+GET  /staff/registers/<int:entry_id>                      login   403      403      403      403      403      403      403      200/404  404/200  200
+POST /staff/registers/<int:entry_id>/correct              login   403      403      403      403      403      403      403      303/404  404/303  403
+POST /staff/registers/<int:entry_id>/refuse               login   403      403      403      403      403      403      403      403/404  404/403  303
+GET  /staff/registers/statistics                          login   403      403      403      403      403      403      403      200      200      200
+GET  /staff/registers/bulletin                            login   403      403      403      403      403      403      403      200      200      200
+GET  /staff/registers/street                              login   403      403      403      403      403      403      403      403      403      200
 """
 
 FOUNDATION_BLUEPRINTS = {"main", "auth", "privacy", None}  # None: the app's own `static` route
@@ -696,7 +705,21 @@ CALLS.update({
     "POST /visits/settings": Call(data=lambda world, where, actor: {"alone": "1", "low_income": "6"}),
     "POST /visits/import": Call(data=lambda world, where, actor: {"roster": _roster(world, actor)}),
     "POST /visits/import/confirm": Call(data=lambda world, where, actor: {"token": _kept_roster(world, actor)}),
+    # registers (日登记)
+    "POST /staff/registers/new": Call(data=lambda world, where, actor: _register_form()),
+    "GET /staff/registers/<int:entry_id>": Call(path=_at("/staff/registers/{id}", "register_entry")),
+    "POST /staff/registers/<int:entry_id>/correct": Call(path=_at("/staff/registers/{id}/correct", "register_entry"),
+                                                         data=lambda world, where, actor: _register_form()),
+    "POST /staff/registers/<int:entry_id>/refuse": Call(path=_at("/staff/registers/{id}/refuse", "register_entry")),
 })
+
+
+def _register_form() -> dict:
+    """A meeting as the registers' form sends it."""
+    from neighbors.clock import local_today
+
+    return {"kind": "meeting", "day": local_today().isoformat(), "body": "区民政局", "minutes": "45",
+            "staff_count": "2", "submission_key": uuid.uuid4().hex}
 
 
 def _roster_bytes(world: World, actor) -> bytes:

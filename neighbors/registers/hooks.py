@@ -1,0 +1,12 @@
+"""What the registers offer the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
+from ..registry import ModuleHooks
+from . import demo, services
+
+HOOKS = ModuleHooks(
+    name="registers",
+    person_summary=services.person_summary,
+    staff_queue=services.staff_queue,
+    staff_queue_count=services.staff_queue_count,
+    monthly_summary=services.monthly_summary,
+    demo_step=(60, demo.registers),
+)

@@ -1,0 +1,56 @@
+"""The monthly statistics and the quarterly bulletin as a spreadsheet (.xlsx) or CSV, with the reader's-language
+headers (Chinese first), through the one spreadsheet writer (neighbors/spreadsheets.py)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ...errors import N_
+from ...spreadsheets import csv_text, xlsx_bytes
+from .statistics import FIGURES, Row, Statistics
+
+HEADERS = {
+    "meetings": N_("Meetings"),
+    "meeting_minutes": N_("Staff hours in meetings"),
+    "documents": N_("Documents"),
+    "forms": N_("Forms to fill"),
+    "inspections": N_("Inspections"),
+    "prep_minutes": N_("Hours preparing for inspections"),
+}
+
+
+def _value(name: str, figures: dict[str, int]) -> int | float:
+    value = figures[name]
+    return round(value / 60, 1) if name.endswith("minutes") else value
+
+
+def _header(first: str) -> list[str]:
+    columns = []
+    for name in FIGURES:
+        label = _(HEADERS[name])
+        columns += [label, _("%(figure)s a year earlier", figure=label), _("%(figure)s a quarter earlier", figure=label)]
+    return [first, *columns]
+
+
+def _line(row: Row, name: str) -> list:
+    cells: list = [name]
+    for figure in FIGURES:
+        cells += [_value(figure, row.now), _value(figure, row.year_earlier), _value(figure, row.quarter_earlier)]
+    return cells
+
+
+def sheets(stats: Statistics) -> list[tuple[str, list[list]]]:
+    communities = [_header(_("Community")), *(_line(row, row.name) for row in stats.communities)]
+    if stats.total is not None:
+        communities.append(_line(stats.total, _("Total")))
+    bodies = [_header(_("Calling body")), *(_line(row, row.name) for row in stats.bodies)]
+    return [(_("By community"), communities), (_("By calling body"), bodies)]
+
+
+def statistics_xlsx(stats: Statistics) -> bytes:
+    return xlsx_bytes(sheets(stats))
+
+
+def statistics_csv(stats: Statistics) -> str:
+    """Both tables one after the other, a blank line between."""
+    by_community, by_body = sheets(stats)
+    return csv_text([[stats.period.code], *by_community[1], [], *by_body[1]])
