@@ -246,3 +246,20 @@ def test_the_month_counts_visits_households_and_needs(worker, elder_home, family
 def test_a_persons_summary_names_their_household(elder_home):
     summary = services.person_summary(elder_home.community_id, elder_home.contact_id)
     assert summary["household"]["address"] == "图强路6号2梯103"
+
+
+def test_a_talent_met_at_the_door_is_a_suggestion_in_staffs_queue(staff, worker, family_home, now):
+    visit = services.record_visit(worker, family_home.id, services.VisitDetails(
+        "met_member", met_id=family_home.contact_id, talent="退休电工，党员"), now)
+    items = services.staff_queue(staff.community_id, now)
+    assert [(item.kind, item.urgent) for item in items] == [("visits.talent", False)]
+    assert items[0].params == {"address": "图强路6号2梯1103", "talent": "退休电工，党员"}
+    services.mark_attended(staff, visit.id, now)
+    assert services.staff_queue(staff.community_id, now) == []
+
+
+def test_a_plain_visit_cannot_be_marked_seen_to(staff, worker, family_home, now):
+    visit = services.record_visit(worker, family_home.id, services.VisitDetails(
+        "met_member", met_id=family_home.contact_id), now)
+    with pytest.raises(Conflict):
+        services.mark_attended(staff, visit.id, now)

@@ -15,18 +15,30 @@ from ..models import Household, HouseholdMember, Need, Outcome, Visit
 
 
 def _waiting(community_id: int):
-    return sa.and_(Visit.community_id == community_id, Visit.needs_attention.is_(True), Visit.attended_at.is_(None))
+    """Visits staff follow up: an elder living alone met with a need, and 发现能人 (someone who could help)."""
+    return sa.and_(Visit.community_id == community_id, Visit.attended_at.is_(None),
+                   sa.or_(Visit.needs_attention.is_(True), Visit.talent != ""))
 
 
 def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     rows = db.session.execute(
-        sa.select(Visit.id, Visit.visited_at, Household.id, Household.building, Household.unit, Household.room)
+        sa.select(Visit.visited_at, Visit.needs_attention, Visit.talent, Household.id, Household.building,
+                  Household.unit, Household.room)
         .join(Household, Household.id == Visit.household_id).where(_waiting(community_id))
         .order_by(Visit.visited_at))
-    return [QueueItem(kind="visits.elder_alone", title=N_("An elder living alone at %(address)s needs help"),
-                      since=visited_at, link=Link("visits.household_page", household_id=household_id),
-                      action=N_("Seen to"), params={"address": f"{building}{unit}{room}"}, urgent=True)
-            for _visit_id, visited_at, household_id, building, unit, room in rows]
+    items = []
+    for visited_at, elder, talent, household_id, building, unit, room in rows:
+        link, address = Link("visits.household_page", household_id=household_id), f"{building}{unit}{room}"
+        if elder:
+            items.append(QueueItem(kind="visits.elder_alone", title=N_("An elder living alone at %(address)s needs help"),
+                                   since=visited_at, link=link, action=N_("Seen to"), params={"address": address},
+                                   urgent=True))
+        else:
+            items.append(QueueItem(kind="visits.talent",
+                                   title=N_("Someone at %(address)s could help others: %(talent)s. Invite them to volunteer?"),
+                                   since=visited_at, link=link, action=N_("Seen to"),
+                                   params={"address": address, "talent": talent}))
+    return items
 
 
 def staff_queue_count(community_id: int, now: datetime) -> int:

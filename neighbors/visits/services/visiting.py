@@ -105,13 +105,15 @@ def visit_for(actor: User, visit_id: int) -> Visit | None:
 
 @service
 def mark_attended(actor: User, visit_id: int, now: datetime) -> Visit:
-    """Staff have seen to what an elder living alone needed: the visit leaves the queue (once, whoever is first)."""
+    """Staff have seen to what an elder living alone needed, or invited the 能人 met: the visit leaves the queue
+    (once, whoever is first)."""
     visit = db.session.get(Visit, visit_id)
     if visit is None or not (actor.is_admin or visit.community_id == actor.community_id):
         raise NotFound(N_("That visit was not found."))
     policy.require(actor, "manage", visit.community_id)
     moved = db.session.execute(
-        sa.update(Visit).where(Visit.id == visit.id, Visit.attended_at.is_(None), Visit.needs_attention)
+        sa.update(Visit).where(Visit.id == visit.id, Visit.attended_at.is_(None),
+                               sa.or_(Visit.needs_attention.is_(True), Visit.talent != ""))
         .values(attended_at=now, attended_by_id=actor.id).execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         raise Conflict(N_("Someone has already seen to this."))
