@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 
 if TYPE_CHECKING:
+    from .audit import AuditAction
     from .models import User
     from .workqueue import QueueItem
 
@@ -67,6 +68,7 @@ class ModuleHooks:
     appeal_kinds: Mapping[str, AppealKind] = field(default_factory=dict)
     tick_jobs: Mapping[str, Callable[[datetime], int]] = field(default_factory=dict)
     demo_step: tuple[int, Callable[[Any], None]] | None = None  # (order, step)
+    audit_actions: Mapping[str, "AuditAction"] = field(default_factory=dict)  # how the audit log says its acts
     # the person -> every table the module holds about them (see PersonalData)
     personal_data: Callable[["User"], list[PersonalData]] | None = None
     # (staff, the person, now) -> how many records of each kind were erased or replaced; flushes, never commits.
@@ -89,6 +91,12 @@ class Registry:
         for hooks in self.modules.values():
             if kind in hooks.appeal_kinds:
                 return hooks.appeal_kinds[kind]
+        return None
+
+    def audit_action(self, action: str) -> "AuditAction | None":
+        for hooks in self.modules.values():
+            if action in hooks.audit_actions:
+                return hooks.audit_actions[action]
         return None
 
     def tick_jobs(self) -> dict[str, Callable[[datetime], int]]:

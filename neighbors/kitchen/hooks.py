@@ -1,9 +1,11 @@
 """What the kitchen offers the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
 from ..registry import AppealKind, ModuleHooks
 from . import demo, services
+from .audit_actions import AUDIT_ACTIONS
 
 HOOKS = ModuleHooks(
     name="kitchen",
+    audit_actions=AUDIT_ACTIONS,
     person_summary=services.person_summary,
     staff_queue=services.staff_queue,
     staff_queue_count=services.staff_queue_count,

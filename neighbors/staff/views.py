@@ -258,7 +258,7 @@ def audit():
     context = {"form": form, "community": community, "person": person, "entries": [], "more": False, "page": page,
                "args": args, "everyone_args": {key: value for key, value in args.items() if key != "person"},
                "community_names": {c.id: c.name for c in services.all_communities()} if everywhere else {},
-               "describe": services.describe_change}
+               "describe": services.describe}
     if not form.validate():
         return render("staff/audit.html", status=422, **context)
     try:

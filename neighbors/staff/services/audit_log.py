@@ -11,10 +11,12 @@ from flask_babel import gettext
 from ...clock import local_to_utc, to_local
 from ...errors import N_, InvalidInput
 from ...extensions import db
+from ...audit import FOUNDATION_ACTIONS, AuditAction
 from ...models import AuditEntry, User
+from ...registry import installed
 from ...spreadsheets import csv_text
+from ...templating import as_list
 from ..policy import policy
-from .labels import action_label
 from .people import all_communities, like, managed_community
 
 AUDIT_PAGE = 50
@@ -83,22 +85,56 @@ def audit_actions(community_id: int | None) -> list[str]:
     return list(db.session.scalars(statement))
 
 
-def describe_change(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """(what, before, after) lines for people to read."""
+@dataclass(frozen=True)
+class AuditText:
+    """An entry as people read it: one sentence, and each changed field named as its form names it."""
+
+    sentence: str
+    changes: list[tuple[str, str, str]]  # (field, before, after), in words
+
+
+def _action(code: str) -> AuditAction | None:
+    return FOUNDATION_ACTIONS.get(code) or installed().audit_action(code)
+
+
+def action_label(code: str) -> str:
+    """The short name of a kind of act, for the log's filter."""
+    action = _action(code)
+    return gettext(action.label) if action else code
+
+
+def describe(entry: AuditEntry) -> AuditText:
+    """The entry in the reader's language: who did what to whom, then what changed from what to what."""
+    action = _action(entry.action)
     before, after = entry.before or {}, entry.after or {}
-    lines = []
-    for key in sorted(set(before) | set(after), key=lambda k: (k not in after, k)):
-        lines.append((key, _plain(before.get(key)), _plain(after.get(key))))
-    return lines
+    keys = sorted(set(before) | set(after), key=lambda k: (k not in after, k))
+    changes = [(gettext(action.fields[key]) if action and key in action.fields else key,
+                _plain(action, key, before.get(key)), _plain(action, key, after.get(key)))
+               for key in keys if before.get(key) != after.get(key)]
+    actor = entry.actor.name if entry.actor else gettext("System")
+    words = {key: _plain(action, key, after.get(key, before.get(key))) for key in keys}
+    try:
+        sentence = gettext(action.sentence, **{**words, "actor": actor, "person": entry.subject.name
+                                               if entry.subject else ""}) if action else None
+    except (KeyError, ValueError, TypeError):
+        sentence = None
+    return AuditText(sentence or gettext("%(actor)s made a change (%(code)s).", actor=actor, code=entry.action),
+                     changes)
 
 
-def _plain(value) -> str:
+def _plain(action: AuditAction | None, key: str, value) -> str:
+    words = action.values.get(key) if action else None
+    if value is not None and callable(words):
+        return words(value)
+    if value is not None and words is not None:
+        return as_list([_plain(action, key, item) for item in value]) if isinstance(value, list) \
+            else gettext(words[str(value)]) if str(value) in words else str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return as_list(value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
@@ -117,7 +153,7 @@ def audit_csv(chosen: AuditFilter) -> str:
             to_local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             names.get(entry.community_id, ""),
             entry.actor.name if entry.actor else gettext("System"),
-            action_label(entry.action),
+            describe(entry).sentence,
             entry.action,
             f"{entry.target_type} {entry.target_id}" if entry.target_id else entry.target_type,
             entry.subject.name if entry.subject else "",

@@ -1,4 +1,5 @@
-"""Words for the codes the console shows: the modules' statuses in a person's summary and the audit log's acts."""
+"""Words for the codes the console shows: the modules' statuses in a person's summary (the audit log's acts are
+said by `neighbors.audit.AuditAction`s)."""
 from flask_babel import gettext
 
 from ...errors import N_
@@ -32,24 +33,6 @@ TRUST_LABELS = [
     ("current_load", N_("Requests in hand"), "count"),
 ]
 
-ACTION_LABELS = {
-    "resident.registered": N_("Resident registered"),
-    "resident.updated": N_("Resident details changed"),
-    "role.granted": N_("Role granted"),
-    "role.revoked": N_("Role removed"),
-    "volunteer.verified": N_("Volunteer verified"),
-    "volunteer.unverified": N_("Volunteer verification withdrawn"),
-    "carer.linked": N_("Carer linked"),
-    "carer.unlinked": N_("Carer removed"),
-    "accounts.password_reset": N_("Password reset by staff"),
-}
-
-
 def status_label(module: str, code) -> str:
     label = STATUS_LABELS.get(module, {}).get(str(code))
     return gettext(label) if label else str(code)
-
-
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
-    return gettext(label) if label else action
