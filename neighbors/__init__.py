@@ -15,7 +15,7 @@ from .security import add_security_headers, refuse_nul_characters, trust_proxies
 from .templating import register_filters
 
 MODULE_TRANSLATIONS = ["translations", "kitchen/translations", "mutualaid/translations",
-                       "alleys/translations", "staff/translations", "visits/translations",
+                       "alleys/translations", "staff/translations", "visits/translations", "open311/translations",
                        "registers/translations"]
 
 
@@ -109,7 +109,7 @@ def _install_modules(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import appeals, auth, privacy, views
+    from . import appeals, auth, open311, privacy, views
     from .alleys import bp as alleys_bp
     from .kitchen import bp as kitchen_bp
     from .mutualaid import bp as mutualaid_bp
@@ -118,5 +118,5 @@ def _register_blueprints(app: Flask) -> None:
     from .visits import bp as visits_bp
 
     for blueprint in (views.bp, auth.bp, kitchen_bp, mutualaid_bp, alleys_bp, staff_bp, appeals.bp, visits_bp,
-                      privacy.bp, registers_bp):
+                      privacy.bp, open311.bp, open311.api_bp, registers_bp):
         app.register_blueprint(blueprint)

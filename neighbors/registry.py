@@ -59,6 +59,55 @@ class PersonalData:
 
 
 @dataclass(frozen=True)
+class PublicCase:
+    """A case as a partner system sees it (the Open311 interface): never the reporter's name, phone or photos."""
+
+    id: int
+    service_code: str
+    open: bool
+    status_notes: str  # an English msgid (translated when answered)
+    description: str
+    agency_responsible: str  # an English msgid or a name
+    address: str
+    requested_at: datetime
+    updated_at: datetime
+    expected_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """Which of a community's cases a partner asks for; None means any."""
+
+    community_id: int
+    ids: tuple[int, ...] | None = None
+    service_codes: tuple[str, ...] | None = None
+    open: bool | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    offset: int = 0
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class PublicService:
+    code: str
+    name: str  # an English msgid
+    group: str  # an English msgid
+    description: str
+
+
+@dataclass(frozen=True)
+class PublicCases:
+    """What a module lets other systems list, read and file (neighbors/open311 reads it)."""
+
+    services: Callable[[int], list[PublicService]]  # community -> the kinds of case a partner may file
+    find: Callable[[CaseQuery], list[PublicCase]]  # newest first
+    # (reporter, service code, description, address, photos, submission key, now) -> case id; flushes only.
+    # The same submission key by the same reporter answers the case it already made.
+    file: Callable[["User", str, str, str, list, str, datetime], int]
+
+
+@dataclass(frozen=True)
 class ModuleHooks:
     name: str
     person_summary: Callable[[int, int], dict]  # community, user -> what the person page shows of this module
@@ -74,6 +123,7 @@ class ModuleHooks:
     # (staff, the person, now) -> how many records of each kind were erased or replaced; flushes, never commits.
     # Names, phones, addresses, photos and free text go; amounts, counts and the ledger stay.
     erase_person: Callable[["User", "User", datetime], dict[str, int]] | None = None
+    public_cases: PublicCases | None = None  # cases other systems may list, read and file (Open311)
 
 
 class Registry:
@@ -101,6 +151,9 @@ class Registry:
 
     def tick_jobs(self) -> dict[str, Callable[[datetime], int]]:
         return {name: job for hooks in self.modules.values() for name, job in hooks.tick_jobs.items()}
+
+    def public_cases(self) -> list[PublicCases]:
+        return [hooks.public_cases for hooks in self.modules.values() if hooks.public_cases]
 
     def demo_steps(self) -> list[tuple[int, Callable[[Any], None]]]:
         return sorted((hooks.demo_step for hooks in self.modules.values() if hooks.demo_step),

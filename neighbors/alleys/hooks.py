@@ -1,6 +1,7 @@
 """What the alleys offer the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
-from ..registry import ModuleHooks
+from ..registry import ModuleHooks, PublicCases
 from . import demo, services
+from .services import partners
 from .audit_actions import AUDIT_ACTIONS
 
 HOOKS = ModuleHooks(
@@ -19,4 +20,5 @@ HOOKS = ModuleHooks(
     demo_step=(40, demo.build_alleys),
     personal_data=services.personal_data,
     erase_person=services.erase_person,
+    public_cases=PublicCases(services=partners.public_services, find=partners.find_cases, file=partners.file_case),
 )

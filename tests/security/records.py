@@ -514,3 +514,18 @@ def register_entry(world, where):
     staff = world.user("staff", where)
     return services.record_entry(staff, services.Details(kind="meeting", day=local_today(_now()), body="区民政局",
                                                          minutes=60, staff_count=2), _now())
+
+
+@builder("open311_jurisdiction")
+def open311_jurisdiction(world, where):
+    """The community's Open311 code, its cases not published: a session grants nothing, only a key would."""
+    from neighbors.open311 import services
+
+    return services.save_settings(world.user("staff", where), f"community-{world.community(where).id}", False, _now())
+
+
+@builder("open311_key")
+def open311_key(world, where):
+    from neighbors.open311 import services
+
+    return services.issue_key(world.user("staff", where), "12345热线", _now())[0]

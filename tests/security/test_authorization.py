@@ -245,6 +245,16 @@ GET  /visits/import                                        login   403      403 
 POST /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
 POST /visits/import/confirm                                login   403      403      403      403      403      403      403      303      303      303
 GET  /visits/import/template.xlsx                          login   403      403      403      403      403      403      403      200      200      200
+GET  /open311/keys                                         login   403      403      403      403      403      403      403      200      200      200
+POST /open311/keys                                         login   403      403      403      403      403      403      403      200      200      200
+POST /open311/keys/<int:key_id>/revoke                     login   403      403      403      403      403      403      403      303/404  404/303  303/404
+POST /open311/settings                                     login   403      403      403      403      403      403      403      303      303      303
+GET  /open311/v2/discovery.json                            200     200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/openapi.json                              200     200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/services.json                             200     200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/requests.json                             403     403      403      403      403      403      403      403      403      403      403
+POST /open311/v2/requests.json                             403     403      403      403      403      403      403      403      403      403      403
+GET  /open311/v2/requests/<int:case_id>.json               403     403      403      403      403      403      403      403      403      403      403
 GET  /staff/registers/                                    login   403      403      403      403      403      403      403      200      200      200
 GET  /staff/registers/new                                 login   403      403      403      403      403      403      403      200      200      403
 POST /staff/registers/new                                 login   403      403      403      403      403      403      403      303      303      403
@@ -720,6 +730,29 @@ def _register_form() -> dict:
 
     return {"kind": "meeting", "day": local_today().isoformat(), "body": "区民政局", "minutes": "45",
             "staff_count": "2", "submission_key": uuid.uuid4().hex}
+
+
+def _jurisdiction(world: World, where: str) -> str:
+    return world.record("open311_jurisdiction", where).code
+
+
+CALLS.update({
+    # open311: staff's keys page, and the API (key auth only: a logged-in session reaches no case)
+    "POST /open311/keys": Call(data=lambda world, where, actor: {"name": "12345热线"}),
+    "POST /open311/keys/<int:key_id>/revoke": Call(path=lambda world, where: f"/open311/keys/{world.record('open311_key', where).id}/revoke"),
+    "POST /open311/settings": Call(data=lambda world, where, actor: {
+        "code": f"community-{actor.community_id if actor else 0}", "publishes": ""}),
+    "GET /open311/v2/services.json": Call(
+        path=lambda world, where: f"/open311/v2/services.json?jurisdiction_id={_jurisdiction(world, where)}"),
+    "GET /open311/v2/requests.json": Call(
+        path=lambda world, where: f"/open311/v2/requests.json?jurisdiction_id={_jurisdiction(world, where)}"),
+    "POST /open311/v2/requests.json": Call(data=lambda world, where, actor: {
+        "jurisdiction_id": _jurisdiction(world, where), "service_code": "hazard", "description": "电线垂落",
+        "address_string": "打铁巷口"}),
+    "GET /open311/v2/requests/<int:case_id>.json": Call(path=lambda world, where: "/open311/v2/requests/{c}.json?"
+                                                         "jurisdiction_id={j}".format(c=world.record("finding", where).id,
+                                                                                      j=_jurisdiction(world, where))),
+})
 
 
 def _roster_bytes(world: World, actor) -> bytes:
