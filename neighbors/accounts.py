@@ -18,6 +18,7 @@ from .models import Building, CarerLink, Community, Role, RoleGrant, SubDistrict
 from .notifications import notify
 from .passwords import MIN_LENGTH, weakness
 from .phones import normalise_phone
+from .registry import installed
 from .transactions import service
 
 
@@ -346,13 +347,15 @@ def can_act_for(actor: User, resident: User) -> bool:
         return True
     if actor.is_staff_of(resident.community_id):
         return True
-    return db.session.scalar(
+    if db.session.scalar(
         sa.select(CarerLink.id).where(
             CarerLink.carer_id == actor.id,
             CarerLink.resident_id == resident.id,
             CarerLink.community_id == resident.community_id,
         )
-    ) is not None
+    ) is not None:
+        return True
+    return any(hooks.acts_for(actor, resident) for hooks in installed() if hooks.acts_for)
 
 
 def resolve_for_user(actor: User, for_user_id: int | str | None) -> User:

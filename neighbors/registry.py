@@ -123,6 +123,9 @@ class ModuleHooks:
     # (staff, the person, now) -> how many records of each kind were erased or replaced; flushes, never commits.
     # Names, phones, addresses, photos and free text go; amounts, counts and the ledger stay.
     erase_person: Callable[["User", "User", datetime], dict[str, int]] | None = None
+    # (actor, resident) -> whether the module's own rule lets the actor act for the resident (a grid worker for
+    # the households of their grids); asked by accounts.can_act_for after staff and carers
+    acts_for: Callable[["User", "User"], bool] | None = None
     public_cases: PublicCases | None = None  # cases other systems may list, read and file (Open311)
 
 

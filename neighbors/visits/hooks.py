@@ -9,4 +9,7 @@ HOOKS = ModuleHooks(
     staff_queue_count=services.staff_queue_count,
     monthly_summary=services.monthly_summary,
     demo_step=(50, demo.visits),
+    acts_for=services.acts_for,
+    personal_data=services.personal_data,
+    erase_person=services.erase_person,
 )

@@ -125,3 +125,24 @@ def test_staff_set_the_visit_plan(auth, web, staff):
     assert web.post("/visits/settings", {"alone": "2", "low_income": "6"}).status_code == 303
     response = web.post("/visits/settings", {"alone": "30"})
     assert response.status_code == 422 and "1 到 24" in response.get_data(as_text=True)
+
+
+def test_a_grid_worker_acts_for_the_members_of_their_grids_only(worker, worker_b, elder_home, other_grid_home):
+    from neighbors import accounts
+    elder, other = elder_home.people[0], other_grid_home.people[0]
+    assert accounts.can_act_for(worker, elder) and not accounts.can_act_for(worker, other)
+    assert accounts.can_act_for(worker_b, other) and not accounts.can_act_for(worker_b, elder)
+
+
+def test_a_need_leads_to_the_form_for_that_resident(auth, web, worker, elder_home, now):
+    from neighbors.visits import services
+    services.record_visit(worker, elder_home.id, services.VisitDetails(
+        "met_member", met_id=elder_home.contact_id, needs=["meals", "repair", "hazard"]), now)
+    auth.login(worker)
+    page = web.get(f"/visits/households/{elder_home.id}").get_data(as_text=True)
+    elder = elder_home.contact_id
+    assert f'href="/kitchen/?for_user={elder}"' in page and f'href="/aid/requests/new?for_user={elder}"' in page
+    assert 'href="/alleys/findings/new"' in page
+    form = web.get(f"/aid/requests/new?for_user={elder}").get_data(as_text=True)
+    assert f'<option selected value="{elder}">陈玉钗</option>' in form or \
+        re.search(rf'<option[^>]*value="{elder}"[^>]*selected|<option selected[^>]*value="{elder}"', form)

@@ -5,11 +5,12 @@ nothing. One file per topic; this package re-exports what views, hooks, the demo
 """
 from .exports import export_bytes, forget_upload, keep_upload, kept_roster, preview_roster, template_bytes
 from .grids import add_worker, clean_grid_name, community_named, create_grid, grid_in, grids, grids_of_worker, remove_worker
-from .households import clean_tags, household_for, household_in, replace_tags, set_tags, visits_of
+from .households import acts_for, clean_tags, household_for, household_in, replace_tags, set_tags, visits_of
 from .rounds import (
     DEFAULT_MONTHS, SECOND_TRY_AFTER, UNTAGGED, HouseholdRow, Scope, add_months, household_rows, intervals,
     next_due, round_for, scope_for, set_intervals,
 )
+from .personal_data import erase_person, personal_data
 from .roster import ImportPlan, Problem, RowPlan, import_roster, plan_import
 from .roster_files import COLUMNS, MAX_BYTES, MAX_ROWS, Roster, read_roster, workbook_bytes
 from .staff_hooks import monthly_summary, person_summary, staff_queue, staff_queue_count
@@ -20,9 +21,10 @@ __all__ = [
     "COLUMNS", "ImportPlan", "MAX_BYTES", "MAX_ROWS", "Problem", "Roster", "RowPlan", "import_roster", "plan_import",
     "read_roster", "workbook_bytes",
     "DEFAULT_MONTHS", "SECOND_TRY_AFTER", "UNTAGGED", "HouseholdRow", "Scope", "VisitDetails", "add_months",
-    "add_worker", "clean_grid_name", "clean_tags", "community_named", "create_grid", "elder_alone", "grid_in", "grids",
+    "acts_for", "add_worker", "clean_grid_name", "clean_tags", "community_named", "create_grid", "elder_alone", "grid_in", "grids",
     "grids_of_worker", "household_for", "household_in", "household_rows", "intervals", "mark_attended",
-    "monthly_summary", "next_due", "person_summary", "record_visit", "remove_worker", "replace_tags",
+    "erase_person", "monthly_summary", "next_due", "person_summary", "personal_data", "record_visit",
+    "remove_worker", "replace_tags",
     "round_for", "scope_for", "set_intervals", "set_tags", "staff_queue", "staff_queue_count", "visit_for",
     "visits_of",
 ]

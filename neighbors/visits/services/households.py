@@ -10,9 +10,9 @@ from ... import audit
 from ...database import begin_write
 from ...errors import N_, InvalidInput, NotFound
 from ...extensions import db
-from ...models import User
+from ...models import Role, User
 from ...transactions import service
-from ..models import STAFF_TAGS, Household, HouseholdTag, Tag, Visit
+from ..models import STAFF_TAGS, GridWorker, Household, HouseholdMember, HouseholdTag, Tag, Visit
 from ..policy import policy
 
 
@@ -70,3 +70,15 @@ def set_tags(actor: User, household_id: int, tags: Iterable[str], now: datetime)
     household = household_for(actor, household_id, "tag")
     replace_tags(actor, household, clean_tags(tags), now)
     return household
+
+
+def acts_for(actor: User, resident: User) -> bool:
+    """A grid worker may act for the members of the households of their grids (kitchen orders, help requests)."""
+    if not actor.has_role(Role.GRID_WORKER) or actor.community_id != resident.community_id:
+        return False
+    return db.session.scalar(
+        sa.select(HouseholdMember.id)
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .join(GridWorker, GridWorker.grid_id == Household.grid_id)
+        .where(HouseholdMember.user_id == resident.id, GridWorker.user_id == actor.id,
+               Household.community_id == resident.community_id)) is not None
