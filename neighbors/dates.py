@@ -38,6 +38,13 @@ def long_date(day: date | None) -> str:
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
+def month_label(day: date | None) -> str:
+    """The month a day falls in: 2026年3月 / Mar 2026."""
+    if day is None:
+        return ""
+    return f"{day.year}年{day.month}月" if _chinese() else f"{MONTHS_EN[day.month - 1]} {day.year}"
+
+
 def local_datetime(moment: datetime | None, with_date: bool = True) -> str:
     """A stored UTC moment as Xiamen's clock shows it: 12月7日 周一 08:00 / Mon 7 Dec 08:00."""
     if moment is None:

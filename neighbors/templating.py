@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .dates import day_label, local_datetime, local_day, long_date
+from .dates import day_label, local_datetime, local_day, long_date, month_label
 from .i18n import department_label
 from .models import Role
 
@@ -61,7 +61,7 @@ def drawn_icon(name: str, size: str = "1.4em"):
 
 def register_filters(app) -> None:
     app.jinja_env.filters.update(yuan=yuan, localtime=local_datetime, localday=local_day, day=day_label, hours=hours,
-                                 as_list=as_list, long_date=long_date)
+                                 as_list=as_list, long_date=long_date, month=month_label)
     app.jinja_env.globals.update(icon=drawn_icon, department_label=department_label, role_label=role_label, community_kind=lambda kind: str(COMMUNITY_KINDS.get(str(kind), kind)))
 
     @app.context_processor

@@ -27,10 +27,12 @@ def test_the_one_formatter_says_days_as_people_do(app):
             assert dates.day_label(MONDAY) == "3月9日 周一"
             assert dates.long_date(date(1941, 3, 2)) == "1941年3月2日"
             assert dates.local_datetime(local_to_utc(MONDAY, time(7, 0))) == "3月9日 周一 07:00"
+            assert dates.month_label(MONDAY) == "2026年3月"
         with force_locale("en"):
             assert dates.day_label(MONDAY, "dinner") == "Mon 9 Mar, dinner"
             assert dates.long_date(date(1941, 3, 2)) == "2 Mar 1941"
             assert dates.local_datetime(local_to_utc(MONDAY, time(7, 0))) == "Mon 9 Mar 07:00"
+            assert dates.month_label(MONDAY) == "Mar 2026"
 
 
 def test_a_meal_ordered_for_someone_names_the_day_and_meal_in_the_readers_language(world, app):
@@ -52,3 +54,14 @@ def test_a_day_stored_as_text_before_is_still_read_as_a_day(world, app):
     note = notify(world.elder, "Your meal for %(day)s is on its way.", now=NOW, day="2026-03-09")
     with app.test_request_context():
         assert read(note, "en") == "Your meal for Mon 9 Mar is on its way."
+
+
+def test_a_queue_item_says_its_day_as_people_do(app):
+    """The staff queue keeps a day as data too (a document's deadline, a standing order that failed)."""
+    from neighbors.workqueue import QueueItem
+    from neighbors.links import Link
+
+    item = QueueItem(kind="registers.deadline", title="Reply to %(body)s by %(deadline)s.", since=NOW,
+                     link=Link("staff.queue"), params={"body": "街道办", "deadline": "2026-03-09"})
+    with app.test_request_context(), force_locale("zh"):
+        assert item.text == "Reply to 街道办 by 3月9日 周一."
