@@ -60,8 +60,6 @@ def when_text(moment: datetime) -> str:
     return local_datetime(moment)
 
 
-
-
 def clean(text: str | None, limit: int, field: str, message: str = N_("At most %(limit)s characters.")) -> str:
     value = " ".join((text or "").split())
     if len(value) > limit:
