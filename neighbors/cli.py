@@ -11,6 +11,7 @@ from .clock import utcnow
 from .errors import DomainError
 from .extensions import db
 from .models import Community, Role
+from .open311.demo import DEMO_API_KEY
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -67,6 +68,7 @@ def demo_logins():
         click.echo(f"  {phone}  {name}  {who}")
     click.echo("Staff and the admin then ask for a code: `flask --app neighbors demo-code` prints it, or add the key "
                f"{two_factor.DEMO_SECRET} to any authenticator app.")
+    click.echo(f"Open311 API key of 鹭江道社区 (jurisdiction_id lujiangdao, for the 12345 hotline): {DEMO_API_KEY}")
 
 
 @click.command("demo-code")

@@ -9,6 +9,7 @@ from . import accounts, two_factor
 from .clock import utcnow
 from .extensions import db
 from .models import Building, CarerLink, Community, CommunityType, District, Role, SubDistrict, User
+from .open311.demo import build_open311
 from .registry import installed
 from .transactions import service
 
@@ -179,6 +180,7 @@ def build(now: datetime | None = None) -> DemoContext:
     build_people(ctx)
     for _order, fn in installed().demo_steps():  # each module's step, in the order its hooks give
         fn(ctx)
+    build_open311(ctx)  # the foundation's interface for partner systems, after the modules' steps
     return ctx
 
 
