@@ -37,3 +37,9 @@ class SecondFactorForm(FlaskForm):
     code = StringField(_l("Code from your authenticator app, or a recovery code"),
                        validators=[DataRequired(_l("Type the code.")), Length(max=30)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})
+
+
+class EnrolSecondFactorForm(FlaskForm):
+    code = StringField(_l("The 6 digits your app shows"),
+                       validators=[DataRequired(_l("Type the code.")), Length(max=30)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})

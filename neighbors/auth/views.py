@@ -14,7 +14,7 @@ from ..phones import masked_phone, phone_key
 from ..security import login_required
 from ..urls import safe_next
 from ..web import put_on_form, refuse, render, see_other, submit
-from .forms import ChangePasswordForm, LoginForm, RegisterForm, SecondFactorForm
+from .forms import ChangePasswordForm, EnrolSecondFactorForm, LoginForm, RegisterForm, SecondFactorForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 # Security events (failed logins, rate-limit refusals) for the operator's log; phone numbers masked.
@@ -255,7 +255,7 @@ def enrol_second_factor():
         session.modified = True
     secret = pending["secret"]
     context = {"qr": two_factor.qr_svg(two_factor.provisioning_uri(user, secret)), "secret": two_factor.grouped(secret)}
-    form = SecondFactorForm()
+    form = EnrolSecondFactorForm()
     if request.method == "GET":
         return render("auth/enrol_second_factor.html", form=form, **context)
     next_url = pending.get("next")

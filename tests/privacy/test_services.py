@@ -187,3 +187,34 @@ def test_an_admin_erases_staff_and_a_second_erasure_is_refused(world):
     with pytest.raises(Conflict):
         services.erase_person(world.user("admin"), staff.id, utcnow())
     assert not db.session.get(User, staff.id).is_privileged  # no role survives but being a resident
+
+
+def test_visits_to_her_door_are_in_her_report_and_what_was_written_about_her_goes(world):
+    from neighbors.visits.models import Grid, Household, HouseholdMember, Visit
+
+    elder, staff = world.user("elder"), world.user("staff")
+    community_id = elder.community_id
+    grid = Grid(community_id=community_id, name="第一网格")
+    db.session.add(grid)
+    db.session.flush()
+    household = Household(community_id=community_id, grid_id=grid.id, building="镇海路12号", unit="1梯", room="301",
+                          contact_id=elder.id)
+    db.session.add(household)
+    db.session.flush()
+    db.session.add(HouseholdMember(community_id=community_id, household_id=household.id, user_id=elder.id,
+                                   relation="户主"))
+    visit = Visit(community_id=community_id, household_id=household.id, visitor_id=staff.id, outcome="met_member",
+                  met_id=elder.id, needs="meals", note="腿脚不便，女儿每周来两次", talent="会剪纸")
+    db.session.add(visit)
+    db.session.commit()
+    report = services.personal_report(world.user("carer"), elder.id, utcnow())
+    assert {"Your household", "Visits to your household"} <= _titles(report)
+    assert "腿脚不便" in _cells(report) and "镇海路12号1梯301" in _cells(report)
+
+    erased = services.erase_person(staff, elder.id, utcnow())
+
+    db.session.expire_all()
+    kept = db.session.get(Visit, visit.id)
+    assert (kept.note, kept.talent, kept.met_id, kept.outcome, kept.needs) == ("", "", None, "met_member", "meals")
+    assert db.session.get(Household, household.id).contact_id is None
+    assert erased["visits.household"] == 1 and erased["visits.visits"] == 1
