@@ -6,7 +6,7 @@ from ..audit import AuditAction, iso_date, person_names
 from ..errors import N_
 from ..extensions import db
 from ..i18n import department_label
-from ..templating import as_list
+from ..templating import as_list, role_label
 from .forms import WEEKDAY_LABELS, kind_choices
 from .models import CATEGORY_LABELS, AlleyBranch
 
@@ -17,6 +17,13 @@ def branch_name(branch_id) -> str:
 
 def weekday_names(days) -> str:
     return as_list([str(WEEKDAY_LABELS[int(day)]) for day in str(days) if day.isdigit() and int(day) < 7])
+
+
+def needs_words(needs) -> str:
+    """Places a shift needs, by kind of person: 志愿者 2 / Volunteer 2."""
+    if not isinstance(needs, dict):
+        return str(needs)
+    return as_list([f"{role_label(kind)} {count}" for kind, count in needs.items()])
 
 
 def kind_name(kind) -> str:
@@ -44,7 +51,8 @@ AUDIT_ACTIONS = {
         N_("Case routing set"), N_("%(actor)s set who handles %(category)s in %(alley)s."), ROUTE_FIELDS,
         {**DEPARTMENT, "category": lambda code: str(CATEGORY_LABELS.get(code, code))}),
     "alleys.rule_saved": AuditAction(
-        N_("Patrol rule saved"), N_("%(actor)s saved a patrol rule."), RULE_FIELDS, {"weekdays": weekday_names}),
+        N_("Patrol rule saved"), N_("%(actor)s saved a patrol rule."), RULE_FIELDS,
+        {"weekdays": weekday_names, "needs": needs_words, "starts": lambda at: at[:5], "ends": lambda at: at[:5]}),
     "alleys.holiday_added": AuditAction(
         N_("Holiday added"), N_("%(actor)s added a day without patrols."),
         {"day": N_("Day"), "name": N_("Name (e.g. 国庆节)")}, {"day": iso_date}),

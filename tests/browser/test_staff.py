@@ -247,3 +247,12 @@ def test_staff_tables_fit_a_360_px_phone(page, server, app, mode, lang):
     assert total.inner_text() == "¥42.00"
     box = total.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
+
+    # The audit log in sentences, in the reader's language, on the same phone.
+    page.goto(server.url + f"/staff/audit?community={world.home.id}")
+    entries = page.locator(".audit-entry").all_inner_texts()
+    shot(page, f"staff-audit-360-{mode}-{lang}")
+    assert fits_width(page)
+    said = "陈丽华 登记了厨房 镇海邻里厨房。" if lang == "zh" else "陈丽华 registered the kitchen 镇海邻里厨房."
+    assert any(said in text for text in entries), entries[:3]
+    assert not any(code in text for text in entries for code in ("kitchen.registered", "operators:", "_fen"))
