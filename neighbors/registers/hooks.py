@@ -9,4 +9,6 @@ HOOKS = ModuleHooks(
     staff_queue_count=services.staff_queue_count,
     monthly_summary=services.monthly_summary,
     demo_step=(60, demo.registers),
+    personal_data=services.personal_data,
+    erase_person=services.erase_person,
 )

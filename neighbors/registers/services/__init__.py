@@ -7,6 +7,7 @@ from .entries import (
     record_entry, refuse_duplicate,
 )
 from .exports import HEADERS, statistics_csv, statistics_xlsx
+from .personal_data import erase_person, personal_data
 from .scope import Scope, scope_for, streets
 from .statistics import FIGURES, Period, Row, Statistics, change, cost_minutes, parse_period, period_of, statistics
 from .staff_hooks import monthly_summary, person_summary, staff_queue, staff_queue_count
@@ -19,5 +20,5 @@ __all__ = [
     "Scope", "scope_for", "streets",
     "FIGURES", "Period", "Row", "Statistics", "change", "cost_minutes", "parse_period", "period_of", "statistics",
     "CommunityLine", "compare", "highlights",
-    "monthly_summary", "person_summary", "staff_queue", "staff_queue_count",
+    "monthly_summary", "person_summary", "staff_queue", "staff_queue_count", "erase_person", "personal_data",
 ]
