@@ -14,7 +14,7 @@ from ..clock import local_today, utcnow
 from ..errors import DomainError
 from ..forms import EmptyForm
 from ..security import login_required
-from ..web import press, refuse, render, submit, succeeded, then
+from ..web import month_arg, press, refuse, render, submit, succeeded, then
 from . import services
 from .forms import (
     NEED_LABELS, OUTCOME_LABELS, TAG_LABELS, ConfirmImportForm, GridForm, RosterForm, TagsForm, VisitForm,
@@ -330,3 +330,29 @@ def import_command(path: str, community_name: str, dry_run: bool):
     verb = "would be" if dry_run else "were"
     click.echo(f"{plan.count('add')} {verb} added, {plan.count('change')} {verb} changed, "
                f"{plan.count('same')} unchanged, {plan.count('refuse')} refused.")
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+def _period() -> tuple:
+    first = month_arg(local_today())
+    end = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+    return first, end
+
+
+@bp.get("/coverage")
+@login_required
+def coverage():
+    _require("manage")
+    first, end = _period()
+    report = services.coverage(current_user, first, end, utcnow())
+    return render("visits/coverage.html", report=report, tags=list(Tag), needs=list(NEED_LABELS))
+
+
+@bp.get("/coverage.xlsx")
+@login_required
+def coverage_sheet():
+    _require("manage")
+    first, end = _period()
+    header, lines = services.coverage_table(services.coverage(current_user, first, end, utcnow()))
+    return _xlsx(services.workbook_bytes("走访覆盖", header, lines), f"走访覆盖_{first:%Y-%m}.xlsx")

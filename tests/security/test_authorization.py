@@ -245,6 +245,8 @@ GET  /visits/import                                        login   403      403 
 POST /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
 POST /visits/import/confirm                                login   403      403      403      403      403      403      403      303      303      303
 GET  /visits/import/template.xlsx                          login   403      403      403      403      403      403      403      200      200      200
+GET  /visits/coverage                                      login   403      403      403      403      403      403      403      200      200      200
+GET  /visits/coverage.xlsx                                 login   403      403      403      403      403      403      403      200      200      200
 GET  /open311/keys                                         login   403      403      403      403      403      403      403      200      200      200
 POST /open311/keys                                         login   403      403      403      403      403      403      403      200      200      200
 POST /open311/keys/<int:key_id>/revoke                     login   403      403      403      403      403      403      403      303/404  404/303  303/404

@@ -263,3 +263,21 @@ def test_a_plain_visit_cannot_be_marked_seen_to(staff, worker, family_home, now)
         "met_member", met_id=family_home.contact_id), now)
     with pytest.raises(Conflict):
         services.mark_attended(staff, visit.id, now)
+
+
+def test_coverage_counts_per_grid_and_worker(staff, worker, worker_b, elder_home, family_home, other_grid_home, now):
+    services.record_visit(worker, elder_home.id, services.VisitDetails("nobody_home"), now)
+    services.record_visit(worker, elder_home.id, services.VisitDetails(
+        "met_member", met_id=elder_home.contact_id, needs=["meals"]), now)
+    services.record_visit(worker_b, other_grid_home.id, services.VisitDetails(
+        "met_member", met_id=other_grid_home.contact_id, needs=["repair", "meals"]), now)
+    report = services.coverage(staff, date(2026, 5, 1), date(2026, 6, 1), now)
+    first, second = report.grids
+    assert (first.name, first.households, first.visited, first.visits, first.nobody_home, first.never) == \
+        ("第一网格", 2, 1, 2, 1, 1)
+    assert first.needs["meals"] == 1 and second.needs == {"repair": 1, "meals": 1}
+    assert [(line.name, line.visits) for line in report.workers] == [("林秀英", 1), ("陈芳芳", 2)]
+    earlier = services.coverage(staff, date(2026, 4, 1), date(2026, 5, 1), now)
+    assert [line.visits for line in earlier.grids] == [0, 0] and earlier.workers == []
+    with pytest.raises(NotAllowed):
+        services.coverage(worker, date(2026, 5, 1), date(2026, 6, 1), now)

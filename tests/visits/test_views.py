@@ -146,3 +146,16 @@ def test_a_need_leads_to_the_form_for_that_resident(auth, web, worker, elder_hom
     form = web.get(f"/aid/requests/new?for_user={elder}").get_data(as_text=True)
     assert f'<option selected value="{elder}">陈玉钗</option>' in form or \
         re.search(rf'<option[^>]*value="{elder}"[^>]*selected|<option selected[^>]*value="{elder}"', form)
+
+
+def test_the_coverage_page_and_sheet(auth, web, staff, worker, elder_home, now):
+    import openpyxl
+    from neighbors.visits import services
+    services.record_visit(worker, elder_home.id, services.VisitDetails("met_member", met_id=elder_home.contact_id),
+                          now)
+    auth.login(staff)
+    page = web.get("/visits/coverage?month=2026-05").get_data(as_text=True)
+    assert "1 / 1 户已走访" in page or "已走访" in page
+    sheet = openpyxl.load_workbook(io.BytesIO(web.get("/visits/coverage.xlsx?month=2026-05").data)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[1][:5] == ["网格", "第一网格", 1, 1, 1] and rows[2][:2] == ["网格员", "陈芳芳"]

@@ -3,6 +3,7 @@
 Public functions take the actor first and `now` last; a refused rule raises a DomainError and changes
 nothing. One file per topic; this package re-exports what views, hooks, the demo and tests use.
 """
+from .coverage import Coverage, CoverageLine, coverage, coverage_table
 from .exports import export_bytes, forget_upload, keep_upload, kept_roster, preview_roster, template_bytes
 from .grids import add_worker, clean_grid_name, community_named, create_grid, grid_in, grids, grids_of_worker, remove_worker
 from .households import acts_for, clean_tags, household_for, household_in, replace_tags, set_tags, visits_of
@@ -17,6 +18,7 @@ from .staff_hooks import monthly_summary, person_summary, staff_queue, staff_que
 from .visiting import VisitDetails, elder_alone, mark_attended, record_visit, visit_for
 
 __all__ = [
+    "Coverage", "CoverageLine", "coverage", "coverage_table",
     "export_bytes", "forget_upload", "keep_upload", "kept_roster", "preview_roster", "template_bytes",
     "COLUMNS", "ImportPlan", "MAX_BYTES", "MAX_ROWS", "Problem", "Roster", "RowPlan", "import_roster", "plan_import",
     "read_roster", "workbook_bytes",
