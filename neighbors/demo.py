@@ -67,6 +67,7 @@ LOGINS = [
     ("13900000012", "何春生", "鹭江道社区", [Role.PATROLLER], {"party_member": True}),
     ("13900000013", "陈芳芳", "镇海社区", [Role.GRID_WORKER], {}),
     ("13900000014", "曾清泉", "鹭江道社区", [Role.OFFICER], {"department": "环卫"}),
+    ("13900000015", "吴振宇", "鹭江道社区", [Role.STREET_STAFF], {}),  # 鹭江街道: its street is its community's
 ]
 
 
@@ -86,6 +87,7 @@ WHO = {
     "13900000012": "patroller, 鹭江道社区",
     "13900000013": "grid worker, 镇海社区 (第一网格 and 第二网格: households due, visits made)",
     "13900000014": "officer (环卫), 鹭江道社区",
+    "13900000015": "street staff, 鹭江街道 (鹭江道社区 and 大同社区: registers, statistics, bulletin)",
 }
 
 
