@@ -8,6 +8,7 @@ HOOKS = ModuleHooks(
     staff_queue=services.staff_queue,
     staff_queue_count=services.staff_queue_count,
     monthly_summary=services.monthly_summary,
+    tick_jobs={"visits.forget_old_rosters": services.forget_old_uploads},
     demo_step=(50, demo.visits),
     acts_for=services.acts_for,
     personal_data=services.personal_data,

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from neighbors.errors import InvalidInput, NotAllowed
+from neighbors.errors import InvalidInput, NotAllowed, NotFound
 from neighbors.extensions import db
 from neighbors.models import User
 from neighbors.visits import services
@@ -246,3 +246,19 @@ def test_template_and_export_download(auth, web, staff, grids, now):
     sheet = openpyxl.load_workbook(io.BytesIO(exported.data)).worksheets[0]
     assert [row[4].value for row in sheet.iter_rows(min_row=2)] == ["黄光贤", "李秀兰"]
     assert db.session.scalar(sa.select(sa.func.count(HouseholdMember.id))) == 4
+
+
+def test_a_roster_checked_but_never_confirmed_is_removed_a_day_later(app, staff, grids, now):
+    import os
+    from datetime import timedelta
+
+    from neighbors.registry import installed
+    token, _plan = services.preview_roster(staff, "a.xlsx", xlsx(GOOD), now)
+    job = installed().tick_jobs()["visits.forget_old_rosters"]
+    assert job(now) == 0 and services.kept_roster(staff.community_id, token).rows
+    path = os.path.join(app.config["NEIGHBORS_UPLOAD_DIR"], "rosters", str(staff.community_id), f"{token}.bin")
+    old = (now - timedelta(days=2)).timestamp()
+    os.utime(path, (old, old))
+    assert job(now) == 1 and job(now) == 0
+    with pytest.raises(NotFound):
+        services.kept_roster(staff.community_id, token)

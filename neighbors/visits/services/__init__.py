@@ -4,7 +4,7 @@ Public functions take the actor first and `now` last; a refused rule raises a Do
 nothing. One file per topic; this package re-exports what views, hooks, the demo and tests use.
 """
 from .coverage import Coverage, CoverageLine, coverage, coverage_table
-from .exports import export_bytes, forget_upload, keep_upload, kept_roster, preview_roster, template_bytes
+from .exports import export_bytes, forget_old_uploads, forget_upload, keep_upload, kept_roster, preview_roster, template_bytes
 from .grids import add_worker, clean_grid_name, community_named, create_grid, grid_in, grids, grids_of_worker, remove_worker
 from .households import acts_for, clean_tags, household_for, household_in, replace_tags, set_tags, visits_of
 from .rounds import (
@@ -19,7 +19,7 @@ from .visiting import VisitDetails, elder_alone, mark_attended, record_visit, vi
 
 __all__ = [
     "Coverage", "CoverageLine", "coverage", "coverage_table",
-    "export_bytes", "forget_upload", "keep_upload", "kept_roster", "preview_roster", "template_bytes",
+    "export_bytes", "forget_old_uploads", "forget_upload", "keep_upload", "kept_roster", "preview_roster", "template_bytes",
     "COLUMNS", "ImportPlan", "MAX_BYTES", "MAX_ROWS", "Problem", "Roster", "RowPlan", "import_roster", "plan_import",
     "read_roster", "workbook_bytes",
     "DEFAULT_MONTHS", "SECOND_TRY_AFTER", "UNTAGGED", "HouseholdRow", "Scope", "VisitDetails", "add_months",

@@ -90,3 +90,23 @@ def preview_roster(actor: User, filename: str, data: bytes, now: datetime):
     roster = read_roster(filename, data)
     plan = plan_import(actor, actor.community_id, roster, now)
     return keep_upload(actor.community_id, filename, data), plan
+
+
+KEEP_UPLOAD_FOR = 24 * 60 * 60  # seconds: a roster checked but never confirmed is removed a day later
+
+
+def forget_old_uploads(now: datetime) -> int:
+    """Tick job: remove rosters that were checked but never confirmed. Idempotent; safe on several servers."""
+    folder = upload_root() / "rosters"
+    if not folder.exists():
+        return 0
+    removed = 0
+    for path in folder.glob("*/*.bin"):
+        try:
+            if path.stat().st_mtime < now.timestamp() - KEEP_UPLOAD_FOR:
+                path.unlink(missing_ok=True)
+                path.with_suffix(".name").unlink(missing_ok=True)
+                removed += 1
+        except FileNotFoundError:
+            continue  # another server removed it a moment ago
+    return removed
