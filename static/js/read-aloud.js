@@ -27,7 +27,9 @@
     utterance.rate = 0.9;  // a little slower than the default: easier to follow
     speech.speak(utterance);
   });
-  document.addEventListener("htmx:beforeSwap", function () { window.speechSynthesis.cancel(); });
+  function stop() { window.speechSynthesis.cancel(); }
+  document.addEventListener("htmx:beforeHistorySave", stop);  // leaving for another page (a boosted link)
+  window.addEventListener("pagehide", stop);
   document.addEventListener("htmx:load", function (event) { reveal(event.target); });
   reveal(document);
 })();

@@ -2,10 +2,11 @@
 
 The page list comes from the app itself: every GET rule of `app.url_map`, its `<id>`s filled
 from demo rows of the login's community, tried with the demo logins likeliest to see it (plain
-HTTP first, which is quick), then opened in the browser in standard mode (390 px wide) and in
-elder mode (360 px wide). On each page axe-core runs and the text size, the size of the main
-actions and the page width are measured, so the accessibility and elder-mode tests read one
-crawl instead of making two.
+HTTP first, which is quick), then opened in the browser 360 px wide (the narrowest phone people
+still use) in standard mode and in elder mode. On each page axe-core runs and MEASURE (below)
+takes the size of every text and every control, numbers broken across lines, anything wider than
+the screen and any emoji, so the accessibility and elder-mode tests read one crawl instead of
+making several.
 """
 import contextlib
 import os
@@ -17,12 +18,12 @@ from dataclasses import dataclass, field
 import requests
 import sqlalchemy as sa
 
-from tests.browser.conftest import PHONE, PageProblems, shot
+from tests.browser.conftest import PageProblems, shot
 
 DEMO_PASSWORD = "demo1234"
 NARROW = {"width": 360, "height": 780}
 MODES = ("standard", "elder")
-VIEWPORTS = {"standard": PHONE, "elder": NARROW}
+VIEWPORTS = {"standard": NARROW, "elder": NARROW}  # the narrowest phone people still use
 SERIOUS = ("serious", "critical")
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 EVERY_PAGE_SHOT = os.environ.get("NEIGHBORS_SCREENSHOTS") == "all"  # `make screenshots` sets it
@@ -47,7 +48,7 @@ PREFERRED = [  # (path prefix, logins to try first)
     ("/staff", [STAFF_ZHENHAI, STAFF_LUJIANG, ADMIN]),
     ("/", [ELDER]),
 ]
-ALL_LOGINS = [f"139000000{n:02d}" for n in range(1, 13)]
+ALL_LOGINS = [f"139000000{n:02d}" for n in range(1, 15)]  # every demo login of neighbors/demo.py
 FALLBACK = [STAFF_ZHENHAI, STAFF_LUJIANG, ADMIN]  # who else may see a page nobody above could
 TABLE_PREFIX = {"kitchen": "kitchen_", "mutualaid": "mutualaid_", "alleys": "alleys_", "staff": "",
                 "visits": "visits_"}
@@ -61,22 +62,95 @@ EXTRA_PAGES = [
     ("error 403", "/staff/", ELDER, 403),
 ]
 
+# What the survey measures on every page (all in CSS px, at the page's own viewport):
+# - main text: every visible piece of text on the page — headings, paragraphs, labels, list, table and card text,
+#   hints, tags, buttons, links, the header, navigation and footer — by the font size it is drawn at (an SVG
+#   chart's text by its size after the chart is scaled); nothing is left out for being "secondary";
+# - main controls: everything a finger presses — buttons and links styled as buttons, tiles, navigation links,
+#   links standing alone (a link that is not part of a sentence: its block holds no other text), summaries of
+#   folded sections, text fields and selects, and each radio button and checkbox through the box of its label
+#   (the box a finger can press; the bare input when it has no label);
+# - broken numbers: a run of digits (with its ¥, decimal point, thousands comma, colon, slash, dash or %)
+#   drawn on more than one line;
+# - wide elements: anything reaching past the right edge of the screen, outside a box that scrolls on its own;
+# - emoji: any character Unicode marks as emoji (whatever its default presentation; the keycap bases 0-9 # *
+#   aside), in the page's text, its form values, its title and its CSS-generated content.
 MEASURE = """() => {
+  const clipped = (el) => {
+    for (let up = el; up && up !== document.body; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.position === "absolute" && style.clip === "rect(0px, 0px, 0px, 0px)") return true;  // .visually-hidden
+      if (style.opacity === "0") return true;  // drawn invisible (a file input under its big button)
+    }
+    return false;
+  };
   const visible = (el) => {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
-    return box.width > 0 && box.height > 0 && style.visibility !== "hidden" && style.display !== "none";
+    return box.width > 0 && box.height > 0 && style.visibility !== "hidden" && style.display !== "none" && !clipped(el);
   };
   const describe = (el) => {
-    const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().replace(/\\s+/g, " ");
+    const text = (el.innerText || el.value || el.getAttribute("aria-label") || el.textContent || "").trim().replace(/\\s+/g, " ");
     const cls = el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "";
     return el.tagName.toLowerCase() + cls + ' "' + text.slice(0, 40) + '"';
   };
-  const selector = ".button, button[type=submit], button:not([type]), input[type=submit], .tile, .main-nav a";
-  const targets = [...document.querySelectorAll(selector)].filter(visible).map((el) => {
+  const textNodes = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT,
+    {acceptNode: (node) => node.nodeValue.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT});
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "OPTION"].includes(parent.tagName)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+    if (rects.length && getComputedStyle(parent).visibility !== "hidden" && !clipped(parent)) textNodes.push({node, parent, rects});
+  }
+  // main text: the size each visible text is drawn at
+  const texts = textNodes.map(({node, parent}) => {
+    let size = parseFloat(getComputedStyle(parent).fontSize);
+    const svg = parent.closest("svg");
+    if (svg && svg.getScreenCTM()) { const m = svg.getScreenCTM(); size = size * Math.sqrt(Math.abs(m.a * m.d - m.b * m.c)); }
+    return {what: describe(parent), text: node.nodeValue.trim().slice(0, 30), size: size};
+  });
+  const fieldSizes = [...document.querySelectorAll("input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea")]
+    .filter(visible).map((el) => ({what: describe(el), text: el.value || el.placeholder || "", size: parseFloat(getComputedStyle(el).fontSize)}));
+  // main controls
+  const aloneLink = (a) => {
+    const block = a.parentElement && a.parentElement.closest("p, li, dd, td, th, div, h1, h2, h3, h4, span, label, nav, header, footer, section, main");
+    if (!block) return true;
+    const own = (block.innerText || "").replace(/\\s+/g, "");
+    const links = [...block.querySelectorAll("a")].map((x) => (x.innerText || "").replace(/\\s+/g, "")).join("");
+    return own === links;
+  };
+  const controls = new Set();
+  document.querySelectorAll(".button, button, input[type=submit], input[type=button], input[type=reset], .tile, summary, "
+      + "input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea").forEach((el) => controls.add(el));
+  document.querySelectorAll("a[href]").forEach((a) => { if (aloneLink(a)) controls.add(a); });
+  document.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((input) => {
+    const label = input.closest("label") || (input.id && document.querySelector('label[for="' + CSS.escape(input.id) + '"]'));
+    controls.add(label || input);
+  });
+  const targets = [...controls].filter(visible).filter((el) => !el.closest(".skip")).map((el) => {
     const box = el.getBoundingClientRect();
     return {what: describe(el), width: box.width, height: box.height};
   });
+  // numbers drawn on more than one line
+  const broken = [];
+  const number = /[¥￥]?\\d+(?:[.,:\\/\\-]\\d+)*%?/g;
+  for (const {node, parent} of textNodes) {
+    for (const match of node.nodeValue.matchAll(number)) {
+      if (match[0].length < 2) continue;
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rows = [];
+      for (const r of range.getClientRects()) {
+        if (r.width > 0 && !rows.some((top) => Math.abs(top - r.top) < r.height / 2)) rows.push(r.top);
+      }
+      if (rows.length > 1) broken.push(describe(parent) + ": " + match[0] + " on " + rows.length + " lines");
+    }
+  }
+  // wider than the screen
   const width = document.documentElement.clientWidth;
   const scrolls = (el) => {
     for (let up = el.parentElement; up; up = up.parentElement) {
@@ -87,11 +161,27 @@ MEASURE = """() => {
   };
   const wide = [...document.body.querySelectorAll("*")].filter((el) => visible(el) && !scrolls(el)
       && el.getBoundingClientRect().right > width + 0.5).map((el) => describe(el) + " right=" + Math.round(el.getBoundingClientRect().right));
+  // emoji
+  const emoji = /(?![0-9#*\\u200d\\ufe0f])\\p{Emoji}/u;
+  const emojiFound = [];
+  const look = (where, text) => { const m = text && text.match(emoji); if (m) emojiFound.push(where + ": " + m[0] + " in " + JSON.stringify(text.trim().slice(0, 40))); };
+  look("title", document.title);
+  for (const {node, parent} of textNodes) look(describe(parent), node.nodeValue);
+  document.querySelectorAll("input, textarea, option").forEach((el) => { look(describe(el), el.value); look(describe(el), el.placeholder || ""); look("option", el.tagName === "OPTION" ? el.textContent : ""); });
+  document.querySelectorAll("body *").forEach((el) => {
+    for (const pseudo of ["::before", "::after", "::marker"]) {
+      const content = getComputedStyle(el, pseudo).content;
+      if (content && content !== "none" && content !== "normal") look(describe(el) + pseudo, content);
+    }
+  });
   return {
     font: parseFloat(getComputedStyle(document.body).fontSize),
+    texts: texts.concat(fieldSizes),
     scrollWidth: document.documentElement.scrollWidth,
     targets: targets,
+    broken: broken.slice(0, 12),
     wide: wide.slice(0, 8),
+    emoji: emojiFound.slice(0, 8),
   };
 }"""
 
