@@ -318,6 +318,8 @@ SETTINGS_PAGES = [
      N_("Time credits (starting grant, floor, ceiling, pool-paid age) and the skill list")),
     ("/alleys/manage/settings", "alley", N_("Alley patrols"),
      N_("Finding categories, responsible departments and deadlines")),
+    ("/open311/keys", "list", N_("Open interface (Open311)"),
+     N_("Keys for partner systems such as the 12345 hotline, and whether our cases are published")),
 ]
 
 

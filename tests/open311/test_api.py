@@ -191,3 +191,9 @@ def test_the_api_needs_no_csrf_token_and_sets_no_session(client, place, key):
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers or "session=" not in response.headers["Set-Cookie"]
     assert json.loads(response.data)[0]["service_request_id"].isdecimal()
+
+
+def test_staff_find_the_page_among_their_settings(auth, web, place):
+    auth.login(place.staff)
+    page = web.get("/staff/settings").get_data(as_text=True)
+    assert 'href="/open311/keys"' in page and "开放接口（Open311）" in page
