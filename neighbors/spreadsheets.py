@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # Excel reads UTF-8 (the Chinese) only with it
@@ -50,11 +51,28 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:
         sheet = workbook.create_sheet(_sheet_title(title, used))
         for row in rows:
             sheet.append([_xlsx_cell(value) for value in row])
+        _dress(sheet)
     if not workbook.worksheets:
         workbook.create_sheet("-")
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _dress(sheet) -> None:
+    """The first row is the header: bold and frozen, so it stays in view while scrolling; a fraction shows one
+    decimal (hours), a whole number none."""
+    if sheet.max_row < 1:
+        return
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0"
+            elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                cell.number_format = "0"
 
 
 def _xlsx_cell(value: Any) -> Any:

@@ -120,6 +120,8 @@ def test_the_spreadsheet_has_both_tables_with_chinese_headers(app, community, st
     assert by_community["A2"].value == community.name
     assert by_community["B2"].value == expected(rows, date(2026, 2, 1), date(2026, 3, 1))["meetings"]
     assert by_body["A1"].value == "发起单位" and by_body.max_row == 1 + 4
+    assert by_community.freeze_panes == "A2" and by_community["A1"].font.bold  # the header stays in view
+    assert by_community["E2"].number_format == "0.0" and by_community["B2"].number_format == "0"  # hours: 0.0
 
 
 def test_the_demo_street_officer_sees_her_street_with_a_year_of_registers(app):

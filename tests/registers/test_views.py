@@ -113,3 +113,13 @@ def test_a_period_that_is_not_one_is_a_clear_refusal(auth, web, staff):
     auth.login(staff)
     response = web.get("/staff/registers/bulletin?quarter=2026-Q9")
     assert response.status_code == 422 and "这个时间段无法识别" in response.get_data(as_text=True)
+
+
+def test_the_street_officers_menu_leads_to_the_registers_not_to_a_community_console(auth, web, street_officer, staff):
+    auth.login(street_officer)
+    menu = web.get("/staff/registers/").get_data(as_text=True).split('class="main-nav', 1)[1].split("</nav>", 1)[0]
+    assert "/staff/registers/" in menu and "/staff/" + '"' not in menu and "/visits/" not in menu
+    auth.logout()
+    auth.login(staff)
+    menu = web.get("/staff/registers/").get_data(as_text=True).split('class="main-nav', 1)[1].split("</nav>", 1)[0]
+    assert "/staff/registers/" in menu and "/visits/" in menu
