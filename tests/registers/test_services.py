@@ -168,3 +168,22 @@ def test_who_sees_which_communities(staff, street_officer, far_officer, admin, r
         services.scope_for(resident)
     with pytest.raises(NotFound):
         services.scope_for(street_officer).community(far.id)
+
+
+def test_a_document_due_within_three_days_waits_in_the_work_queue_until_refused(staff, street_officer, now):
+    due = services.record_entry(staff, document(TODAY, has_form=True, deadline=TODAY + timedelta(days=2)), now)
+    services.record_entry(staff, document(TODAY, has_form=True, deadline=TODAY + timedelta(days=10)), now)
+    services.record_entry(staff, document(TODAY, deadline=TODAY + timedelta(days=1)), now)  # nothing to do
+    items = services.staff_queue(staff.community_id, now)
+    assert [item.params["body"] for item in items] == ["区委办"]
+    assert services.staff_queue_count(staff.community_id, now) == 1
+    assert items[0].link.args == {"entry_id": due.id}
+    services.refuse_duplicate(street_officer, due.id, None, now)
+    assert services.staff_queue_count(staff.community_id, now) == 0
+
+
+def test_the_monthly_report_hook_gives_the_months_counts(staff, community, now):
+    services.record_entry(staff, meeting(TODAY, minutes=30, staff_count=2), now)
+    figures = services.monthly_summary(community.id, date(2026, 5, 1), date(2026, 6, 1), now)
+    assert figures["meetings"] == 1 and figures["meeting_minutes"] == 60
+    assert services.monthly_summary(community.id, date(2026, 4, 1), date(2026, 5, 1), now)["meetings"] == 0
