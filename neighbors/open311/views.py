@@ -19,7 +19,7 @@ bp = Blueprint("open311", __name__, url_prefix="/open311")
 def _page_context(**more):
     jurisdiction = services.jurisdiction_of(current_user.community_id)
     settings = more.pop("settings", None) or SettingsForm(
-        data={"code": jurisdiction.code if jurisdiction else "",
+        formdata=None, data={"code": jurisdiction.code if jurisdiction else "",
               "publishes": jurisdiction.publishes_cases if jurisdiction else False})
     return {"jurisdiction": jurisdiction, "keys": services.keys_of(current_user.community_id), "settings": settings,
             "revoke_form": EmptyForm(), "new_key": None, **more}
