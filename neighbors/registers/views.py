@@ -15,6 +15,7 @@ from .models import Kind
 from .policy import policy
 
 bp = Blueprint("registers", __name__, url_prefix="/staff/registers")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.context_processor
@@ -140,8 +141,8 @@ def _statistics(quarter: bool):
     name = f"{'bulletin' if quarter else 'statistics'}-{period.code}"
     wanted = request.args.get("format")
     if wanted == "xlsx":
-        return Response(services.statistics_xlsx(stats), headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return Response(services.statistics_xlsx(stats),
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'}, mimetype=XLSX)
     if wanted == "csv":
         return Response(services.statistics_csv(stats), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})

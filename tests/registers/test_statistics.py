@@ -39,7 +39,8 @@ def insert(rows: list[dict], now) -> None:
 def expected(rows: list[dict], start: date, end: date, body: str | None = None) -> dict:
     chosen = [r for r in rows if start <= r["day"] < end and (body is None or r["body"] == body)]
     meetings = [r for r in chosen if r["kind"] == "meeting"]
-    return {"meetings": len(meetings), "meeting_minutes": sum(r["minutes"] * max(r["staff_count"], 1) for r in meetings),
+    return {"meetings": len(meetings),
+            "meeting_minutes": sum(r["minutes"] * max(r["staff_count"], 1) for r in meetings),
             "documents": sum(r["kind"] == "document" for r in chosen),
             "forms": sum(r["kind"] == "document" and r["has_form"] for r in chosen),
             "inspections": sum(r["kind"] == "inspection" for r in chosen),

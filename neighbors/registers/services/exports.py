@@ -27,7 +27,8 @@ def _header(first: str) -> list[str]:
     columns = []
     for name in FIGURES:
         label = _(HEADERS[name])
-        columns += [label, _("%(figure)s a year earlier", figure=label), _("%(figure)s a quarter earlier", figure=label)]
+        columns += [label, _("%(figure)s a year earlier", figure=label),
+                    _("%(figure)s a quarter earlier", figure=label)]
     return [first, *columns]
 
 
