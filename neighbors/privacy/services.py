@@ -26,6 +26,7 @@ from ..models import AuditEntry, CarerLink, Notification, Role, RoleGrant, User
 from ..notifications import render as notification_text
 from ..registry import ERASED, PersonalData, installed
 from ..spreadsheets import xlsx_bytes
+from ..templating import role_label
 from ..transactions import service
 from .policy import policy
 
@@ -123,7 +124,8 @@ def _profile(person: User) -> PersonalData:
         (N_("Name"), person.name), (N_("Mobile number"), person.phone or ""),
         (N_("Community"), person.community.name), (N_("Address"), person.address),
         (N_("Birth date"), person.birth_date), (N_("Needs care"), person.needs_care),
-        (N_("Roles"), ", ".join(sorted(person.roles))), (N_("Language"), person.locale or ""),
+        (N_("Roles"), Later(lambda: "、".join(str(role_label(role)) for role in sorted(person.roles)))),
+        (N_("Language"), person.locale or ""),
         (N_("Elder mode"), person.elder_mode), (N_("Account created"), person.created_at),
         (N_("Erased"), person.erased_at),
     ]
