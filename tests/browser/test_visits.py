@@ -69,6 +69,7 @@ def test_a_grid_workers_day_at_360_px(browser, server, app):
             _big_enough(page, "[data-testid=due-household] a", 60)
             shot(page, "visits-01-round-elder")
             page.locator("[data-testid=due-household] a").first.click()
+            page.wait_for_url("**/visits/households/*")
             form = page.locator("[data-testid=visit-form]")
             _big_enough(page, "[data-testid=visit-form] button[type=submit]", 60)
             shot(page, "visits-02-household-elder")
