@@ -33,6 +33,7 @@ STAFF_ZHENHAI, KITCHEN, VOLUNTEER, ELDER, PATROLLER, OFFICER = (
     "13900000001", "13900000002", "13900000003", "13900000004", "13900000005", "13900000006")
 RESIDENT_LUJIANG, STAFF_LUJIANG, ADMIN, DAUGHTER = "13900000007", "13900000008", "13900000009", "13900000011"
 GRID_WORKER = "13900000013"
+STREET = "13900000015"  # 鹭江街道's officer: the registers of its communities side by side
 ANONYMOUS = None
 PREFERRED = [  # (path prefix, logins to try first)
     ("/auth/login", [ANONYMOUS]),
@@ -45,10 +46,12 @@ PREFERRED = [  # (path prefix, logins to try first)
     ("/alleys", [PATROLLER, OFFICER, STAFF_LUJIANG, RESIDENT_LUJIANG]),
     ("/visits", [GRID_WORKER, STAFF_ZHENHAI]),
     ("/staff/district", [ADMIN]),
+    ("/staff/registers/street", [STREET, ADMIN]),
+    ("/staff/registers/bulletin", [STREET, STAFF_ZHENHAI]),
     ("/staff", [STAFF_ZHENHAI, STAFF_LUJIANG, ADMIN]),
     ("/", [ELDER]),
 ]
-ALL_LOGINS = [f"139000000{n:02d}" for n in range(1, 15)]  # every demo login of neighbors/demo.py
+ALL_LOGINS = [f"139000000{n:02d}" for n in range(1, 16)]  # every demo login of neighbors/demo.py
 FALLBACK = [STAFF_ZHENHAI, STAFF_LUJIANG, ADMIN]  # who else may see a page nobody above could
 TABLE_PREFIX = {"kitchen": "kitchen_", "mutualaid": "mutualaid_", "alleys": "alleys_", "staff": "",
                 "visits": "visits_"}
@@ -71,7 +74,7 @@ EXTRA_PAGES = [
 #   folded sections, text fields and selects, and each radio button and checkbox through the box of its label
 #   (the box a finger can press; the bare input when it has no label);
 # - broken numbers: a run of digits (with its ¥, decimal point, thousands comma, colon, slash, dash or %)
-#   drawn on more than one line;
+#   drawn on more than one line (digits inside a web address are not a number);
 # - wide elements: anything reaching past the right edge of the screen, outside a box that scrolls on its own;
 # - emoji: any character Unicode marks as emoji (whatever its default presentation; the keycap bases 0-9 # *
 #   aside), in the page's text, its form values, its title and its CSS-generated content.
@@ -140,6 +143,8 @@ MEASURE = """() => {
   for (const {node, parent} of textNodes) {
     for (const match of node.nodeValue.matchAll(number)) {
       if (match[0].length < 2) continue;
+      const token = node.nodeValue.slice(0, match.index).split(/\\s/).pop() + node.nodeValue.slice(match.index).split(/\\s/)[0];
+      if (token.includes("://")) continue;  // a web address is not a number: it may break where it must
       const range = document.createRange();
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
