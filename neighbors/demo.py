@@ -144,10 +144,10 @@ def build_people(ctx: DemoContext) -> None:
             if extra.get("verified"):
                 grant = next(g for g in user.role_grants if g.role == Role.VOLUNTEER)
                 grant.verified_at = ctx.now
-        ctx.users[phone] = user
-
         if user.is_privileged and user.totp_enrolled_at is None:
             two_factor.enrol_demo(user, ctx.now)  # the README's published key; `flask demo-code` prints its code
+        ctx.users[phone] = user
+
     mother, daughter, staff = ctx.users["13900000004"], ctx.users["13900000011"], ctx.users["13900000001"]
     if not db.session.scalar(sa.select(CarerLink.id).where(CarerLink.carer_id == daughter.id,
                                                             CarerLink.resident_id == mother.id)):

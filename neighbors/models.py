@@ -95,8 +95,6 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # ... and that one-time password stops working at this time (ASVS 2.3.1)
     one_time_password_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
     # staff erased this person's information on their request: the row stays so totals and the ledger add up
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # staff and admins' second factor (ASVS 2.8): the authenticator app's secret, when it was enrolled, and the
@@ -104,6 +102,8 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
     community: Mapped[Community] = relationship()
     building: Mapped[Building | None] = relationship()
     role_grants: Mapped[list[RoleGrant]] = relationship(
