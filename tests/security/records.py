@@ -118,7 +118,7 @@ def _order(world, where, meal, fulfilment="delivery"):
 
     elder = world.user("elder", where)
     return services.place_order(world.user("carer", where), meal.id, elder, 1, fulfilment, elder.address, "少盐",
-                                _uuid.uuid4().hex, _now())
+                                _uuid.uuid4().hex, _now(), also=True)  # the matrix orders one meal several times
 
 
 def _order_kind(name: str, status: str | None = None, meal_kind: str = "meal"):
@@ -126,12 +126,14 @@ def _order_kind(name: str, status: str | None = None, meal_kind: str = "meal"):
     def build(world, where):
         from neighbors.kitchen import services
 
-        order = _order(world, where, world.record(meal_kind, where))
+        meal = world.record(meal_kind, where)
+        order = _order(world, where, meal)
         operator = world.user("kitchen", where)
+        served = max(_now(), meal.serving_from)  # an order is handed over once its meal is served
         path = {"delivered": ["cooking", "out_for_delivery", "delivered"],
                 "no_answer": ["cooking", "out_for_delivery", "no_answer"]}.get(status, [])
         for step in path:
-            order = services.advance_order(operator, order.id, step, _now(),
+            order = services.advance_order(operator, order.id, step, served,
                                            payment_method="cash" if step == "delivered" else None)
         return order
 
