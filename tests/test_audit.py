@@ -69,6 +69,8 @@ def a_logged_month(community):
                  after={"name": "打铁巷", "branch": branch.id})
     audit.record(staff, "mutualaid.hours_given", resident, community_id=community.id, subject=resident,
                  after={"minutes": 90, "to": "pool"}, reason="谢谢")
+    audit.record(staff, "alleys.member_added", branch, community_id=community.id, subject=resident,
+                 after={"branch": branch.name, "kind": "patroller", "department": ""})
     db.session.commit()
     return staff
 
@@ -85,6 +87,7 @@ def test_every_entry_reads_as_a_sentence_in_chinese(client, auth, app):
     assert "陈丽华 修改了 王美玲 的饮食需求或紧急联系人。 关于 王美玲 饮食要求: 少盐" in text
     assert "陈丽华 保存了小巷 打铁巷。" in text and "镇海第一支部" in text
     assert "陈丽华 把 1:30 的时间币转给了 社区时间池。" in text
+    assert "陈丽华 把 王美玲 加入党支部 镇海第一支部。" in text and "巡查志愿者" in text
     for code in INTERNAL:
         assert code not in text, code
 

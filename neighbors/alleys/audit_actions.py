@@ -27,7 +27,7 @@ def needs_words(needs) -> str:
 
 
 def kind_name(kind) -> str:
-    return str(dict(kind_choices()).get(kind, kind))
+    return str({choice.value: choice.label for choice in kind_choices()}.get(kind, kind))
 
 
 DEPARTMENT = {"department": department_label}
