@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := neighbors/translations neighbors/kitchen/translations neighbors/mutualaid/translations \
             neighbors/alleys/translations neighbors/staff/translations \
-            neighbors/visits/translations neighbors/registers/translations
+            neighbors/visits/translations neighbors/registers/translations neighbors/open311/translations
 
 .PHONY: setup run serve test test-postgres screenshots bench translations clean
 

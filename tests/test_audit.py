@@ -122,10 +122,11 @@ def test_the_csv_says_the_act_and_keeps_the_code_and_is_formula_safe(client, aut
 
 
 SOURCES = Path(__file__).resolve().parent.parent / "neighbors"
-DESCRIBED_PARTS = ["accounts.py", "appeals", "two_factor.py", "privacy", "kitchen", "alleys", "mutualaid"]
+DESCRIBED_PARTS = ["accounts.py", "appeals", "two_factor.py", "privacy", "open311", "kitchen", "alleys", "mutualaid",
+                   "visits", "registers"]
 
 
-def test_every_act_the_foundation_kitchen_alleys_and_mutual_aid_log_is_described(app):
+def test_every_act_the_foundation_and_every_module_log_is_described(app):
     """A new audit.record(...) in these parts without its sentence would show its code to staff."""
     found = set()
     for part in DESCRIBED_PARTS:
@@ -141,3 +142,23 @@ def test_every_act_the_foundation_kitchen_alleys_and_mutual_aid_log_is_described
     with app.app_context():
         missing = sorted(code for code in found if code not in FOUNDATION_ACTIONS and not installed().audit_action(code))
     assert missing == []
+
+
+def test_a_visit_a_register_entry_and_a_partner_key_read_as_sentences(client, auth, app):
+    community = make_community()
+    staff = make_user(community, "staff", name="陈丽华")
+    audit.record(staff, "visits.visited", staff, community_id=community.id,
+                 after={"household": 7, "outcome": "nobody_home", "needs": ["meals", "repair"]})
+    audit.record(staff, "registers.recorded", staff, community_id=community.id,
+                 after={"kind": "meeting", "day": "2026-11-30", "body": "区民政局", "minutes": 90, "online": True})
+    audit.record(staff, "open311.key_issued", staff, community_id=community.id,
+                 after={"name": "12345热线", "prefix": "n311_ab"})
+    db.session.commit()
+    auth.login(staff)
+    page = client.get("/staff/audit").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.split('<ol class="cards audit-list">')[1].split("</ol>")[0]).split())
+    assert "陈丽华 走访了一户。" in text and "家中无人" in text and "用餐" in text
+    assert "陈丽华 登记了一条来自 区民政局 的事项。" in text and "2026年11月30日" in text
+    assert "陈丽华 给 12345热线 发放了接口密钥。" in text
+    for code in ("visits.visited", "registers.recorded", "open311.key_issued", "nobody_home", "meeting"):
+        assert code not in text, code

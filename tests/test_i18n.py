@@ -1,4 +1,6 @@
 """Chinese first, English second: the switch, Accept-Language, and complete catalogues."""
+from pathlib import Path
+
 from neighbors.i18n_catalogs import conflicts, missing
 from tests.factories import make_user
 
@@ -101,3 +103,12 @@ def test_english_pages_name_categories_and_departments_in_english(app, auth, web
     auth.login("13900000008", "demo1234")
     person = web.get(f"/staff/people/{officer.id}").get_data(as_text=True)  # its form's examples are the names to type
     assert '<span class="meta">City management</span>' in person and '<span class="meta">城管</span>' not in person
+
+
+def test_make_compiles_every_catalogue_the_app_reads():
+    """A catalogue the Makefile does not compile has no .mo on a fresh clone: its pages would be in English."""
+    from neighbors import MODULE_TRANSLATIONS
+
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    catalogues = makefile.split("CATALOGS :=", 1)[1].split("\n\n", 1)[0].split()
+    assert {f"neighbors/{folder}" for folder in MODULE_TRANSLATIONS} <= set(catalogues)

@@ -4,3 +4,8 @@ from .api import bp as api_bp
 from .views import bp
 
 __all__ = ["api_bp", "bp"]
+
+from ..audit import FOUNDATION_ACTIONS  # noqa: E402  (the interface is part of the foundation: its acts join the log's)
+from .audit_actions import AUDIT_ACTIONS  # noqa: E402
+
+FOUNDATION_ACTIONS.update(AUDIT_ACTIONS)

@@ -1,6 +1,7 @@
 """What the registers offer the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
 from ..registry import ModuleHooks
 from . import demo, services
+from .audit_actions import AUDIT_ACTIONS
 
 HOOKS = ModuleHooks(
     name="registers",
@@ -11,4 +12,5 @@ HOOKS = ModuleHooks(
     demo_step=(60, demo.registers),
     personal_data=services.personal_data,
     erase_person=services.erase_person,
+    audit_actions=AUDIT_ACTIONS,
 )

@@ -1,6 +1,7 @@
 """What 千户访 offers the rest of the app, installed by `create_app` (see neighbors/registry.py)."""
 from ..registry import ModuleHooks
 from . import demo, services
+from .audit_actions import AUDIT_ACTIONS
 
 HOOKS = ModuleHooks(
     name="visits",
@@ -13,4 +14,5 @@ HOOKS = ModuleHooks(
     acts_for=services.acts_for,
     personal_data=services.personal_data,
     erase_person=services.erase_person,
+    audit_actions=AUDIT_ACTIONS,
 )
