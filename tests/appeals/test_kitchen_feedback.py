@@ -7,14 +7,16 @@ from neighbors.kitchen import services
 from neighbors.kitchen.models import Feedback
 from neighbors.models import AuditEntry, Notification
 from tests.factories import make_user
-from tests.kitchen.helpers import NOW, make_place, order, publish
+from tests.kitchen.helpers import NOW, later, make_place, order, publish
+
+SERVING = later(minutes=180)  # 11:00: lunch is being served
 
 
 def hidden_comment():
     place = make_place()
     resident = make_user(place.community, name="郑长华")
     placed = order(resident, publish(place))
-    services.advance_order(place.operator, placed.id, "picked_up", NOW, payment_method="cash")
+    services.advance_order(place.operator, placed.id, "picked_up", SERVING, payment_method="cash")
     feedback = services.leave_feedback(resident, placed.id, 1, "太咸了，厨师不行", NOW)
     services.hide_feedback(place.staff, feedback.id, "有人身攻击", NOW)
     return place, resident, feedback
