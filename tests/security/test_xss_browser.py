@@ -77,9 +77,9 @@ def test_kitchen_texts_are_inert(page, server, app):
     served = services.publish_meal(operator, kitchen.id, local_today() + timedelta(days=1), "dinner", meat,
                                    vegetable, soup, 30, now)
     eaten = services.place_order(carer, served.id, elder, 1, "delivery", elder.address, note, uuid.uuid4().hex, now)
-    for step in ("cooking", "out_for_delivery", "delivered"):
-        services.advance_order(operator, eaten.id, step, now, payment_method="cash")
-    services.leave_feedback(carer, eaten.id, 2, comment, now)
+    for step in ("cooking", "out_for_delivery", "delivered"):  # handed over once the dinner is served
+        services.advance_order(operator, eaten.id, step, served.serving_from, payment_method="cash")
+    services.leave_feedback(carer, eaten.id, 2, comment, served.serving_from)
 
     dishes = [meat, vegetable, soup]
     check_pages(page, server.url, staff, {
@@ -182,9 +182,9 @@ def test_staff_console_shows_module_texts_inert(page, server, app):
     meal = kitchen.publish_meal(operator, place.id, local_today() + timedelta(days=1), "dinner", "卤肉", "青菜",
                                 "汤", 30, now)
     order = kitchen.place_order(carer, meal.id, elder, 1, "dine_in", "", "", uuid.uuid4().hex, now)
-    for step in ("cooking", "picked_up"):
-        kitchen.advance_order(operator, order.id, step, now, payment_method="cash")
-    kitchen.leave_feedback(carer, order.id, 1, comment, now)
+    for step in ("cooking", "picked_up"):  # picked up once the dinner is served
+        kitchen.advance_order(operator, order.id, step, meal.serving_from, payment_method="cash")
+    kitchen.leave_feedback(carer, order.id, 1, comment, meal.serving_from)
 
     check_pages(page, server.url, staff, {
         "/staff/": [title],
