@@ -65,7 +65,7 @@ test: setup
 	$(BIN)/pytest
 
 test-postgres: setup
-	NEIGHBORS_TEST_DATABASE_URL=$${NEIGHBORS_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+	NEIGHBORS_TEST_DATABASE_URL=$${NEIGHBORS_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
 
 # Every journey step, plus every page of the demo site in standard and elder mode (NEIGHBORS_SCREENSHOTS=all).
 screenshots: setup
