@@ -150,6 +150,8 @@ def place(actor: User, meal: Meal, resident: User, quantity: int, fulfilment: st
     with db.session.begin_nested():  # refused after taking the portions: they go back
         _take_portions(meal, resident, quantity, now)
         # read after the UPDATE, which waits for anyone ordering this meal at the same moment: their order is seen
+        if submission_key and order_by_key(resident.community_id, submission_key) is not None:
+            return None  # the same form, tapped twice, won a moment ago: the caller gives the portions back
         existing = [] if also else live_orders_of(meal, resident)
         if existing:
             raise AlreadyOrdered(existing)
