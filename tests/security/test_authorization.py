@@ -225,8 +225,8 @@ POST /appeals/new                                          login   303/404  404 
 POST /appeals/<int:appeal_id>/decide                       login   403      403      403      403      403      403      403      303/404  404/303  303
 GET  /privacy/<int:user_id>                                login   404      200/404  404      404      404      404      404      200/404  404/200  200
 GET  /privacy/<int:user_id>/download                       login   404      200/404  404      404      404      404      404      200/404  404/200  200
-GET  /privacy/<int:user_id>/erase                          login   404      404      403      404      404      404      404      200/404  404/200  200
-POST /privacy/<int:user_id>/erase                          login   404      404      403      404      404      404      404      303/404  404/303  303
+GET  /privacy/<int:user_id>/erase                          login   404      404      403/404  404      404      404      404      200/404  404/200  200
+POST /privacy/<int:user_id>/erase                          login   404      404      403/404  404      404      404      404      303/404  404/303  303
 GET  /visits/                                              login   403      403      403      403      403      403      403      200      200      200
 GET  /visits/households                                    login   403      403      403      403      403      403      403      200      200      200
 GET  /visits/households.xlsx                               login   403      403      403      403      403      403      403      200      200      200
