@@ -67,6 +67,9 @@ ONE_TAP = {
     "POST /kitchen/manage/kitchens/<int:kitchen_id>/resume": "resume a suspended kitchen",
     "POST /kitchen/manage/meals/<int:meal_id>/close": "close orders for a meal",
     "POST /kitchen/manage/settings/tiers/<int:tier_id>/delete": "delete a price tier",
+    "POST /open311/keys/<int:key_id>/revoke": "revoke a partner's API key",
+    "POST /visits/grids/<int:grid_id>/workers/<int:user_id>/remove": "take a grid worker off a grid",
+    "POST /visits/visits/<int:visit_id>/attended": "staff saw to a need found at a visit",
 }
 
 POSTS = sorted(key for key in ENTRIES if key.startswith("POST ") and key not in ELSEWHERE)
