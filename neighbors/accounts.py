@@ -213,12 +213,21 @@ def require_staff_of(actor: User, community_id: int) -> None:
         raise NotAllowed(N_("Only staff of this community can do that."))
 
 
+# roles whose reach goes beyond one community: only an administrator grants them
+ADMIN_GRANTED = frozenset({Role.ADMIN, Role.STREET_STAFF})
+
+
+def may_grant(actor: User, role: Role) -> bool:
+    """Staff grant the roles of their community; the administrator also those that reach further."""
+    return Role(role) not in ADMIN_GRANTED or actor.is_admin
+
+
 @service
 def grant_role(actor: User | None, user: User, role: Role, department: str = "") -> RoleGrant:
     role = Role(role)
     if actor is not None:
         require_staff_of(actor, user.community_id)
-        if role in (Role.ADMIN, Role.STREET_STAFF) and not actor.is_admin:  # both reach beyond one community
+        if not may_grant(actor, role):
             raise NotAllowed(N_("Only an administrator can grant that role."))
     existing = next((g for g in user.role_grants if g.role == role), None)
     if existing:

@@ -45,8 +45,9 @@ def _district(actor: User, _record=None) -> bool:
 
 @policy.rule("grant_role")
 def _grant_role(actor: User, role: Role) -> bool:
-    """Staff grant any role but administrator, which only an admin grants."""
-    return role != Role.ADMIN or actor.is_admin
+    """Staff grant the roles of their community; administrator and street staff only an admin grants (the one
+    rule, `accounts.may_grant`, which the grant itself checks)."""
+    return accounts.may_grant(actor, role)
 
 
 def revoke_refusal(actor: User, held: HeldRole) -> str | None:

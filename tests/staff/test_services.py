@@ -8,9 +8,10 @@ from neighbors.audit import AuditLogIsAppendOnly
 from neighbors.errors import InvalidInput, NotAllowed, NotFound
 from neighbors.extensions import db
 from neighbors.links import Link
-from neighbors.models import AuditEntry, CarerLink, User
+from neighbors.models import AuditEntry, CarerLink, Role, User
 from neighbors.registry import EXTENSION, ModuleHooks, Registry
 from neighbors.staff import services
+from neighbors.staff.policy import policy
 from neighbors.workqueue import QueueItem
 from tests.factories import make_building, make_user
 
@@ -130,10 +131,12 @@ def test_an_admin_grants_admin(world):
     assert db.session.get(User, world.resident.id).is_admin
 
 
-def test_only_an_admin_grants_admin(world):
+@pytest.mark.parametrize("role", ["admin", "street_staff"])
+def test_only_an_admin_grants_admin_or_street_staff(world, role):
+    assert not policy.may(world.staff, "grant_role", Role(role)) and policy.may(world.admin, "grant_role", Role(role))
     with pytest.raises(NotAllowed):
-        services.grant_role(world.staff, world.resident.id, "admin")
-    assert not db.session.get(User, world.resident.id).is_admin
+        services.grant_role(world.staff, world.resident.id, role)
+    assert role not in db.session.get(User, world.resident.id).roles
 
 
 @pytest.mark.parametrize("role", ["staff", "resident"])

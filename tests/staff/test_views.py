@@ -126,6 +126,16 @@ def test_staff_give_a_role_and_are_sent_back_to_the_person(web, auth, world):
     assert "officer" in db.session.get(User, world.elder.id).roles
 
 
+@pytest.mark.parametrize("who, offered", [("staff", False), ("admin", True)])
+def test_the_role_form_offers_street_staff_and_admin_only_to_an_admin(client, auth, world, who, offered):
+    """The form asks the policy: community staff are not offered the roles the grant would refuse them (403)."""
+    auth.login(getattr(world, who))
+    page = client.get(f"/staff/people/{world.elder.id}").get_data(as_text=True)
+    choices = set(re.findall(r'<option[^>]*value="([a-z_]+)"', page))
+    assert {"volunteer", "officer"} <= choices
+    assert ("street_staff" in choices, "admin" in choices) == (offered, offered)
+
+
 def test_an_officer_without_department_gets_422_in_chinese(web, auth, world):
     auth.login(world.staff)
     response = web.post(f"/staff/people/{world.elder.id}/roles", {"role": "officer"})
