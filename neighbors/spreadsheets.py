@@ -12,6 +12,8 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -21,7 +23,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # Excel reads UTF-8 (the Chinese) only with it
 
 
+@dataclass(frozen=True)
+class Yuan:
+    """An amount kept in fen, written as yuan with two decimals: 1234 fen is 12.34 (a number in .xlsx)."""
+
+    fen: int
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.fen) / 100
+
+
 def safe_cell(value: Any) -> Any:
+    if isinstance(value, Yuan):
+        return f"{value.amount:.2f}"
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -35,6 +50,14 @@ def csv_text(rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()
+
+
+def tables_csv(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]], *, bom: bool = True) -> str:
+    """The sheets of a workbook as one CSV: each table under its title, a blank line between."""
+    rows: list[Sequence[Any]] = []
+    for title, table in sheets:
+        rows += [*([[]] if rows else []), [title], *table]
+    return csv_text(rows, bom=bom)
 
 
 # characters an .xlsx cell cannot hold (openpyxl refuses them), removed rather than failing the download
@@ -61,7 +84,7 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:
 
 def _dress(sheet) -> None:
     """The first row is the header: bold and frozen, so it stays in view while scrolling; a fraction shows one
-    decimal (hours), a whole number none."""
+    decimal (hours), a whole number none, money two (yuan)."""
     if sheet.max_row < 1:
         return
     for cell in sheet[1]:
@@ -69,13 +92,17 @@ def _dress(sheet) -> None:
     sheet.freeze_panes = "A2"
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, float):
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "0.00"
+            elif isinstance(cell.value, float):
                 cell.number_format = "0.0"
             elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
                 cell.number_format = "0"
 
 
 def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, Yuan):
+        return value.amount
     if isinstance(value, str):
         return safe_cell(_NOT_IN_XLSX.sub("", value))
     return value

@@ -24,8 +24,11 @@ from wtforms import Field
 from .error_pages import render_error
 from .errors import DomainError, NotAllowed, NotFound
 from .extensions import htmx
+from .spreadsheets import tables_csv, xlsx_bytes
 
 Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
+SPREADSHEET_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     "csv": "text/csv"}
 
 
 def is_fragment_request() -> bool:
@@ -162,3 +165,13 @@ def _context(context: Context) -> Mapping[str, Any]:
     if context is None:
         return {}
     return context() if callable(context) else context
+
+
+def spreadsheet(sheets: list[tuple[str, list]], name: str, wanted: str) -> Response:
+    """The one download of a report's tables: an .xlsx workbook (one sheet per table, the header frozen, numbers
+    formatted) or the same tables as one CSV (`wanted`), saved as `name`.xlsx or `name`.csv."""
+    if wanted not in SPREADSHEET_TYPES:
+        abort(404)
+    body = xlsx_bytes(sheets) if wanted == "xlsx" else tables_csv(sheets)
+    return Response(body, mimetype=SPREADSHEET_TYPES[wanted],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{wanted}"'})

@@ -41,3 +41,20 @@ def test_a_workbook_keeps_numbers_and_dates_and_writes_formulas_as_text():
     assert rows[1][0] == "'=HYPERLINK(\"http://x\",\"x\")" and rows[1][1] == 2 and rows[1][2].date() == date(2026, 5, 11)
     assert rows[2][:2] == ["郑长华", -3]
     assert all(cell.data_type != "f" for row in workbook["订单"].iter_rows() for cell in row)
+
+
+def test_money_is_yuan_with_two_decimals_and_the_header_is_frozen():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from neighbors.spreadsheets import Yuan, tables_csv, xlsx_bytes
+
+    sheets = [("结算", [["日期", "份数", "居民支付（元）", "小时"], ["合计", 3, Yuan(1205), 1.5]]), ("按支付方式", [["现金", Yuan(-50)]])]
+    sheet = load_workbook(BytesIO(xlsx_bytes(sheets)))["结算"]
+    assert sheet.freeze_panes == "A2" and all(cell.font.bold for cell in sheet[1])
+    assert [cell.value for cell in sheet[2]] == ["合计", 3, 12.05, 1.5]
+    assert [cell.number_format for cell in sheet[2]][1:] == ["0", "0.00", "0.0"]
+    rows = list(csv.reader(io.StringIO(tables_csv(sheets).lstrip("\ufeff"))))
+    assert rows == [["结算"], ["日期", "份数", "居民支付（元）", "小时"], ["合计", "3", "12.05", "1.5"], [],
+                    ["按支付方式"], ["现金", "-0.50"]]

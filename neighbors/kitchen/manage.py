@@ -3,7 +3,7 @@ register kitchens, settle the month, set prices and subsidies, and close welfare
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import Response, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,11 +16,12 @@ from ..models import Role
 from ..security import login_required, role_required
 from ..urls import safe_next
 from ..web import (
-    is_fragment_request, month_arg, press, refuse, render, see_other, submit, succeeded, then, with_trigger,
+    is_fragment_request, month_arg, press, refuse, render, see_other, spreadsheet, submit, succeeded, then,
+    with_trigger,
 )
 from . import services
 from .forms import (
-    AdvanceForm, CapacityForm, KitchenForm, MealForm, ReasonForm, SafeForm, SettingsForm, TierForm,
+    PAYMENT_CHOICES, AdvanceForm, CapacityForm, KitchenForm, MealForm, ReasonForm, SafeForm, SettingsForm, TierForm,
 )
 from .models import Kitchen, Meal, MealOrder, OrderStatus, SubsidyTier, WelfareCheck
 from .policy import may
@@ -309,16 +310,17 @@ def settlement():
                   previous=previous, following=following)
 
 
-@bp.get("/manage/settlement.csv")
+@bp.get("/manage/settlement.csv", defaults={"wanted": "csv"})
+@bp.get("/manage/settlement.xlsx", defaults={"wanted": "xlsx"})
 @role_required(*OPERATORS)
-def settlement_csv():
+def settlement_download(wanted: str):
+    """The month's settlement as .xlsx or CSV (the same tables)."""
     _mine, chosen = _settlement_kitchen()
     if chosen is None:
         abort(404)
     report = services.settlement(chosen.community_id, chosen.id, month_arg(local_today()))
-    filename = f"kitchen-{chosen.id}-{report['month_start']:%Y-%m}.csv"
-    return Response("\ufeff" + services.settlement_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return spreadsheet(services.settlement_sheets(report, dict(PAYMENT_CHOICES)),
+                       f"kitchen-{chosen.id}-{report['month_start']:%Y-%m}", wanted)
 
 
 def _settings_context(form: SettingsForm | None = None, tier_form: TierForm | None = None) -> dict:

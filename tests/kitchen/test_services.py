@@ -15,6 +15,7 @@ from neighbors.kitchen.models import (
     ORDER_STATES, Meal, MealOrder, OrderEvent, OrderStatus, StandingAttempt, StandingOrder, WelfareCheck,
 )
 from neighbors.models import AuditEntry, Notification
+from neighbors.spreadsheets import Yuan
 from tests.factories import link_carer, make_user
 from tests.kitchen.helpers import NOW, TODAY, born, later, make_place, order, publish
 
@@ -682,9 +683,8 @@ def test_settlement_totals_reconcile_with_the_orders(app):
         assert summary["totals"][figure] == sum(k[figure] for k in summary["kitchens"])
     assert summary["residents_served"] == len({o.resident_id for o in all_orders if o.status == "picked_up"})
     assert services.monthly_summary(place.community.id, date(2026, 4, 1), date(2026, 5, 1))["totals"]["paid_fen"] == 0
-    csv_text = services.settlement_csv(reports[0])
-    total_line = next(line for line in csv_text.splitlines() if line.startswith("total"))
-    assert total_line.split(",")[4] == str(reports[0]["paid_fen"])
+    (_title, days), _payments = services.settlement_sheets(reports[0], {})
+    assert days[-1][0] == "合计" and days[-1][4] == Yuan(reports[0]["paid_fen"])
 
 
 def test_person_summary_lists_recent_orders_and_standing_orders(app):

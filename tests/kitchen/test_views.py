@@ -1,9 +1,11 @@
 """The kitchen's HTTP contract: URLs, fields, 303/409/422, fragments, and who may see what."""
 import re
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from neighbors.clock import local_today, utcnow
 from neighbors.extensions import db
@@ -213,7 +215,12 @@ def test_settlement_page_and_csv(place, auth, web):
     assert "¥9.00" in page and "¥3.00" in page
     csv_response = web.get(f"/kitchen/manage/settlement.csv?month={month}")
     assert csv_response.mimetype == "text/csv"
-    assert "total,1,1,1200,900,300" in csv_response.get_data(as_text=True)
+    assert "合计,1,1,12.00,9.00,3.00" in csv_response.get_data(as_text=True)
+    workbook = load_workbook(BytesIO(web.get(f"/kitchen/manage/settlement.xlsx?month={month}").get_data()))
+    days = workbook.worksheets[0]
+    assert days.freeze_panes == "A2" and days["A1"].value == "日期" and days["A1"].font.bold
+    total = [cell for cell in days[days.max_row]]
+    assert [c.value for c in total[:6]] == ["合计", 1, 1, 12, 9, 3] and total[4].number_format == "0.00"
 
 
 def test_staff_settings_page_changes_the_rule(place, auth, web):

@@ -102,6 +102,7 @@ POST /kitchen/manage/kitchens/<int:kitchen_id>/copy-last-week login 403     403 
 GET  /kitchen/manage/orders                               login   403      403      403      403      403      403      403      200      200      200
 GET  /kitchen/manage/settlement                           login   403      403      403      403      200      403      403      200      200      200
 GET  /kitchen/manage/settlement.csv                       login   403      403      403      403      200      403      403      200      200      200
+GET  /kitchen/manage/settlement.xlsx                       login   403      403      403      403      200      403      403      200      200      200
 GET  /kitchen/manage/settings                             login   403      403      403      403      403      403      403      200      200      200
 POST /kitchen/manage/settings                             login   403      403      403      403      403      403      403      303      303      303
 POST /kitchen/manage/settings/tiers                       login   403      403      403      403      403      403      403      303      303      303
@@ -491,6 +492,7 @@ CALLS.update({
     "GET /kitchen/manage/orders": Call(path=_with("/kitchen/manage/orders", "order")),
     "GET /kitchen/manage/settlement": Call(path=_with("/kitchen/manage/settlement", "order_delivered")),
     "GET /kitchen/manage/settlement.csv": Call(path=_with("/kitchen/manage/settlement.csv", "order_delivered")),
+    "GET /kitchen/manage/settlement.xlsx": Call(path=_with("/kitchen/manage/settlement.xlsx", "order_delivered")),
     "POST /kitchen/manage/settings": Call(
         data=lambda world, where, actor: {"standard_price": "12.00", "policy": "xiamen", "min_meal": "10.00",
                                           "once_a_day": "y"}),

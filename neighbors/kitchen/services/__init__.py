@@ -22,7 +22,7 @@ from .personal_data import erase_person, personal_data
 from .profiles import (
     PHONE_LIKE, WELFARE_STATUSES, carers_for, profile_for, residents, set_welfare_status, update_profile,
 )
-from .settlement import CSV_COLUMNS, FIGURES, month_bounds, monthly_summary, settlement, settlement_csv
+from .settlement import CSV_COLUMNS, FIGURES, month_bounds, monthly_summary, settlement, settlement_sheets
 from .staff import LOW_RATING, person_summary, staff_queue, staff_queue_count
 from .standing import (
     create_standing_order, end_standing_order, parse_weekdays, pause_standing_order, place_standing_order,
@@ -44,7 +44,7 @@ __all__ = [
     "parse_weekdays", "pause_standing_order", "person_summary", "personal_data", "place_order", "place_standing_order",
     "place_standing_orders", "profile_for", "publish_meal", "recent_feedback", "record_safe", "register_kitchen",
     "reinstate_feedback", "remove_tier", "residents", "resume_kitchen", "search_orders", "set_capacity",
-    "set_welfare_status", "settlement", "settlement_csv", "staff_queue", "staff_queue_count", "standing_orders_for",
+    "set_welfare_status", "settlement", "settlement_sheets", "staff_queue", "staff_queue_count", "standing_orders_for",
     "standing_orders_job", "still_coming", "subsidy_for", "suspend_kitchen", "tiers", "to_local_input",
     "update_kitchen", "update_profile", "update_settings", "upcoming_meals",
 ]

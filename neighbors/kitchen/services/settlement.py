@@ -6,11 +6,13 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ...clock import age_on
+from ...errors import N_
 from ...extensions import db
 from ...models import User
-from ...spreadsheets import csv_text
+from ...spreadsheets import Yuan
 from ..models import ELDER_AGE, SERVED, Kitchen, MealOrder, OrderStatus, StandingOrder
 from .common import KITCHEN_NAME, find
 
@@ -69,12 +71,27 @@ def settlement(community_id: int, kitchen_id: int, month_start: date) -> dict:
             "no_shows_total": sum(1 for o in orders if o.status in (OrderStatus.NO_SHOW, OrderStatus.NO_ANSWER))}
 
 
-def settlement_csv(report: dict) -> str:
-    rows = [["kitchen", report["name"], "month", report["month_start"].strftime("%Y-%m")], CSV_COLUMNS]
-    rows += [[row["day"].isoformat(), *(row[key] for key in FIGURES)] for row in report["days"]]
-    rows += [["total", *(report[key] for key in FIGURES)], [], ["payment_method", "paid_fen"]]
-    rows += [[method, fen] for method, fen in sorted(report["by_payment"].items())]
-    return csv_text(rows, bom=False)
+SETTLEMENT_HEADERS = {"day": N_("Day"), "meals_served": N_("Meals served"), "portions_served": N_("Portions"),
+                      "gross_fen": N_("Total value (yuan)"), "paid_fen": N_("Paid by residents (yuan)"),
+                      "subsidy_fen": N_("Subsidy owed by the community (yuan)"), "no_shows": N_("Did not come"),
+                      "no_answers": N_("Nobody answered"), "cancellations": N_("Cancelled")}
+
+
+def _cell(figure: str, value: int) -> int | Yuan:
+    return Yuan(value) if figure.endswith("_fen") else value
+
+
+def settlement_sheets(report: dict, payment_labels: dict) -> list[tuple[str, list[list]]]:
+    """The month day by day with its total, and what was paid by each method: the tables of the .xlsx and the CSV,
+    headed in the reader's language."""
+    days = [[_(SETTLEMENT_HEADERS[column]) for column in CSV_COLUMNS]]
+    days += [[row["day"], *(_cell(key, row[key]) for key in FIGURES)] for row in report["days"]]
+    days.append([_("Total"), *(_cell(key, report[key]) for key in FIGURES)])
+    payments = [[_("Paid by"), _("Paid by residents (yuan)")]]
+    payments += [[str(payment_labels.get(method, method)), Yuan(fen)]
+                 for method, fen in sorted(report["by_payment"].items())]
+    month = report["month_start"].strftime("%Y-%m")
+    return [(f"{report['name']} {month}", days), (_("By way of paying"), payments)]
 
 
 def _when(condition, value=1):
