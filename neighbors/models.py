@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash
 
 from .clock import age_on, local_today, utcnow
 from .database import CommunityScoped, UTCDateTime
+from .geo import distance_m
 from .extensions import db
 from .links import build
 from .passwords import hash_password
@@ -63,7 +64,19 @@ class Community(db.Model):
         sa.Enum(CommunityType, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
     phone: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")  # the office; 长辈版 calls it
+    # the community's area, a centre (WGS-84) and a radius: a reported position outside it is questioned
+    centre_latitude: Mapped[float | None] = mapped_column(sa.Float)
+    centre_longitude: Mapped[float | None] = mapped_column(sa.Float)
+    area_radius_m: Mapped[int | None] = mapped_column()
     sub_district: Mapped[SubDistrict] = relationship()
+
+    def metres_beyond_area(self, latitude: float, longitude: float) -> float | None:
+        """How far a point is from the community's centre when it lies outside its area; None inside it (or when
+        the area is not set)."""
+        if self.centre_latitude is None or self.centre_longitude is None or not self.area_radius_m:
+            return None
+        metres = distance_m(self.centre_latitude, self.centre_longitude, latitude, longitude)
+        return metres if metres > self.area_radius_m else None
 
 
 class Building(CommunityScoped, db.Model):

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 
 if TYPE_CHECKING:
     from .audit import AuditAction
+    from .links import Link
     from .models import User
     from .workqueue import QueueItem
 
@@ -72,6 +73,8 @@ class PublicCase:
     requested_at: datetime
     updated_at: datetime
     expected_at: datetime | None
+    latitude: float | None = None  # WGS-84, where the reporter agreed to give it
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,9 @@ class ModuleHooks:
     staff_queue: Callable[[int, datetime], list["QueueItem"]]
     staff_queue_count: Callable[[int, datetime], int]
     monthly_summary: Callable[[int, date, date, datetime], dict]  # community, first day, day after the last, now
+    # (community, first day, day after the last) -> for a `monthly_summary` key, the list page of the records
+    # behind that figure in that period (the annual reports link each figure to it)
+    figure_records: Callable[[int, date, date], Mapping[str, "Link"]] | None = None
     appeal_kinds: Mapping[str, AppealKind] = field(default_factory=dict)
     tick_jobs: Mapping[str, Callable[[datetime], int]] = field(default_factory=dict)
     demo_step: tuple[int, Callable[[Any], None]] | None = None  # (order, step)

@@ -67,6 +67,13 @@ AUDIT_ACTIONS = {
     "alleys.department_changed": AuditAction(
         N_("Officer's department changed"), N_("%(actor)s changed the department of %(person)s."), MEMBER_FIELDS,
         DEPARTMENT),
+    "alleys.segment_saved": AuditAction(
+        N_("Road segment saved"), N_("%(actor)s saved the segment %(name)s of %(alley)s."),
+        {"alley": N_("Alley"), "name": N_("Name of the segment"), "landmarks": N_("Landmarks")}),
+    "alleys.segment_owner_set": AuditAction(
+        N_("Segment's responsible officer named"), N_("%(actor)s named who is responsible for %(segment)s."),
+        {"segment": N_("Segment"), "department": N_("Department"), "officer": N_("Responsible officer"),
+         "deputy": N_("Deputy")}, DEPARTMENT),
     "alleys.member_assigned": AuditAction(
         N_("Put on a patrol"), N_("%(actor)s put %(person)s on a patrol."), MEMBER_FIELDS, {"kind": kind_name}),
 }

@@ -42,6 +42,28 @@ class FindingForm(OnceForm):
     photos = MultipleFileField(_l("Photos (1 to 3)"))
     new_anyway = BooleanField(_l("This is a different problem: report it as new"))
     held_photos = HiddenField()  # the signed reference to photos kept after a "possible duplicate" answer
+    segment = SelectField(_l("Which stretch of the alley (if you know)"), coerce=int, validate_choice=False,
+                          default=0)
+    # filled by "use my position" (static/js/position.js) with the person's consent; empty without JavaScript
+    latitude = HiddenField()
+    longitude = HiddenField()
+    accuracy = HiddenField()
+    photo_position = BooleanField(_l("Use the position stored in my photo"))
+    keep_far = BooleanField()  # the answer "keep it" to a position outside the community
+    drop_position = BooleanField()  # the answer "send it without the position"
+
+
+class SegmentForm(FlaskForm):
+    name = StringField(_l("Name of the segment"), validators=[InputRequired(_l("Please fill this in.")),
+                                                              Length(max=80)])
+    landmarks = TextAreaField(_l("Landmarks"), validators=[Length(max=500)])
+
+
+class SegmentOwnerForm(FlaskForm):
+    department = SelectField(_l("Department"), choices=department_choices,
+                             validators=[InputRequired(_l("Choose a department from the list."))])
+    officer = SelectField(_l("Responsible officer"), coerce=int, validate_choice=False, default=0)
+    deputy = SelectField(_l("Deputy"), coerce=int, validate_choice=False, default=0)
 
 
 class AddToFindingForm(FlaskForm):

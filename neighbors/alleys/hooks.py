@@ -16,6 +16,7 @@ HOOKS = ModuleHooks(
         "alleys.short_shifts": services.notify_short_shifts,
         "alleys.held_photos": services.discard_expired_held_photos,
         "alleys.escalate_overdue": services.escalate_overdue,
+        "alleys.pass_on_unaccepted": services.pass_on_unaccepted,
     },
     demo_step=(40, demo.build_alleys),
     personal_data=services.personal_data,

@@ -13,6 +13,7 @@ from ..clock import utcnow
 from ..database import CommunityScoped, UTCDateTime
 from ..errors import N_
 from ..extensions import db
+from ..geo import Position
 from ..i18n import DEPARTMENT_LABELS
 from ..models import User
 from ..states import StateMachine, Transition
@@ -246,6 +247,40 @@ class PatrolSignup(CommunityScoped, db.Model):
     )
 
 
+class AlleySegment(CommunityScoped, db.Model):
+    """A named stretch of an alley (打铁巷北段) with its landmarks: the unit a responsible officer looks after."""
+
+    __tablename__ = "alleys_segments"
+    alley_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_alleys.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    landmarks: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    alley: Mapped[Alley] = relationship()
+    owners: Mapped[list[SegmentOwner]] = relationship(back_populates="segment", order_by="SegmentOwner.department")
+    __table_args__ = (sa.UniqueConstraint("alley_id", "name"),)
+
+    def owner_for(self, department: str) -> SegmentOwner | None:
+        return next((o for o in self.owners if o.department == department), None)
+
+
+class SegmentOwner(CommunityScoped, db.Model):
+    """路段负责人: per segment and department, the one officer a case goes to first, and the deputy after them."""
+
+    __tablename__ = "alleys_segment_owners"
+    segment_id: Mapped[int] = mapped_column(sa.ForeignKey("alleys_segments.id"), index=True)
+    department: Mapped[str] = mapped_column(sa.String(50))
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    deputy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    segment: Mapped[AlleySegment] = relationship(back_populates="owners")
+    officer: Mapped[User] = relationship(foreign_keys=[officer_id])
+    deputy: Mapped[User | None] = relationship(foreign_keys=[deputy_id])
+    __table_args__ = (
+        sa.UniqueConstraint("segment_id", "department"),
+        sa.CheckConstraint("deputy_id IS NULL OR deputy_id <> officer_id", name="deputy_not_officer"),
+    )
+
+
 class CategoryRoute(CommunityScoped, db.Model):
     """Staff's setting: which department handles a category in an alley, and its deadlines."""
 
@@ -285,8 +320,18 @@ class Finding(CommunityScoped, db.Model):
     sent_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accept_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolve_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # where the reporter stood (WGS-84, from the phone or the photo's GPS, with the reporter's consent)
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
+    accuracy_m: Mapped[float | None] = mapped_column(sa.Float)
+    segment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alleys_segments.id"), index=True)
+    # the one officer the dispatched case waits for, until `assigned_until`; None: the whole department
+    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    assigned_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     alley: Mapped[Alley] = relationship()
+    segment: Mapped[AlleySegment | None] = relationship()
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
     accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
     photos: Mapped[list[FindingPhoto]] = relationship(back_populates="finding", order_by="FindingPhoto.id")
@@ -296,7 +341,14 @@ class Finding(CommunityScoped, db.Model):
             "state IN ('reported','dispatched','accepted','resolved','verified','closed')", name="known_state"
         ),
         sa.Index("ix_alleys_findings_alley_category", "alley_id", "category", "created_at"),
+        sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="whole_position"),
     )
+
+    @property
+    def position(self) -> Position | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return Position(self.latitude, self.longitude, self.accuracy_m)
 
     def can(self, action: str) -> bool:
         """Whether the case's state lets `action` start now (who may do it is the policy's question)."""
@@ -366,23 +418,26 @@ class FindingEvent(CommunityScoped, db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(sa.String(1000), default="")
     department: Mapped[str] = mapped_column(sa.String(50), default="")
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # whom a dispatch step named
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     finding: Mapped[Finding] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
 
 
 def finding_event(finding: Finding, action: str, actor: User | None, now: datetime, before: str, after: str,
-                  note: str = "") -> FindingEvent:
-    """One line of a case's history, with the department it was with at that moment."""
+                  note: str = "", assignee: User | None = None) -> FindingEvent:
+    """One line of a case's history, with the department it was with at that moment (and whom a dispatch named)."""
     return FindingEvent(community_id=finding.community_id, finding_id=finding.id, action=action,
                         from_state=before, to_state=after, actor_id=actor.id if actor else None, note=note,
-                        department=finding.department, created_at=now)
+                        department=finding.department, assignee_id=assignee.id if assignee else None,
+                        created_at=now)
 
 
 def _history(finding: Finding, step: Transition, actor: User | None, now: datetime, before: str,
-             note: str = "") -> FindingEvent:
-    return finding_event(finding, step.action, actor, now, before, step.target, note)
+             note: str = "", assignee: User | None = None) -> FindingEvent:
+    return finding_event(finding, step.action, actor, now, before, step.target, note, assignee)
 
 
 FINDING_STATES = StateMachine(

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..clock import local_today, to_local, utcnow
 from ..errors import DomainError
 from ..forms import EmptyForm
+from ..geo import map_links, position_from_form
 from ..models import Role
 from ..security import login_required, require_community, role_required
 from ..uploads import send_image
@@ -285,7 +286,17 @@ def _finding_form() -> FindingForm:
     form = FindingForm()
     form.alley.choices = [(0, _("Choose the alley"))] + [(a.id, a.name)
                                                           for a in services.alleys_of(current_user.community_id)]
+    form.segment.choices = [(0, _("Not sure"))] + [(s.id, f"{s.alley.name} · {s.name}")
+                                                   for s in services.segments_of(current_user.community_id)]
     return form
+
+
+def _whereabouts(form: FindingForm) -> services.Whereabouts:
+    """The segment and the position the form carries; "send without the position" drops both sources of it."""
+    dropped = form.drop_position.data
+    position = None if dropped else position_from_form(form.latitude.data, form.longitude.data, form.accuracy.data)
+    return services.Whereabouts(segment_id=form.segment.data or None, position=position,
+                                photo_position=form.photo_position.data and not dropped, far_ok=form.keep_far.data)
 
 
 @bp.get("/findings")
@@ -327,7 +338,12 @@ def new_finding():
         finding = services.report_finding(
             current_user, form.alley.data, form.category.data, form.description.data, form.place.data,
             request.files.getlist("photos"), form.clean_submission_key(), now(), new_anyway=form.new_anyway.data,
-            held=form.held_photos.data or "")
+            held=form.held_photos.data or "", where=_whereabouts(form))
+    except services.PositionQuestioned as error:
+        form.held_photos.data = error.held
+        form.latitude.data, form.longitude.data = error.position.latitude, error.position.longitude
+        form.accuracy.data = error.position.accuracy_m if error.position.accuracy_m is not None else ""
+        return refuse(error, form=form, template=template, context=lambda: _report_context(form, []))
     except services.DuplicateSuspected as error:
         form.held_photos.data = error.held
         return refuse(error, form=form, template=template, context=lambda: _report_context(form, error.similar))
@@ -360,7 +376,9 @@ def finding(finding_id: int):
 
 
 def _finding_context(finding_id: int) -> dict:
-    return {"finding": _load_finding(finding_id), "now": now(), "form": EmptyForm(formdata=None),
+    case = _load_finding(finding_id)
+    maps = map_links(case.position, f"{case.alley.name} {case.place}") if case.position else None
+    return {"finding": case, "maps": maps, "now": now(), "form": EmptyForm(formdata=None),
             "resolve_form": ResolveForm(formdata=None), "reopen_form": NoteForm(formdata=None, prefix="reopen"),
             "send_back_form": NoteForm(formdata=None, prefix="back"), "add_form": AddToFindingForm(formdata=None),
             "dispatch_form": DispatchForm(formdata=None)}

@@ -76,8 +76,8 @@ def _case_json(case: PublicCase, filing, names: dict[str, str]) -> dict:
         "address": case.address,
         "address_id": "",
         "zipcode": "",
-        "lat": filing.latitude if filing else None,
-        "long": filing.longitude if filing else None,
+        "lat": case.latitude if case.latitude is not None else (filing.latitude if filing else None),
+        "long": case.longitude if case.longitude is not None else (filing.longitude if filing else None),
         "media_url": filing.media_url if filing and filing.media_url else "",
     }
 

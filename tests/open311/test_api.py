@@ -97,6 +97,15 @@ def test_no_answer_shows_the_reporter(client, place, published):
         assert private not in body
 
 
+def test_a_residents_position_is_the_cases_lat_and_long(client, place, published):
+    from neighbors.geo import Position
+
+    alleys.report_finding(place.patroller, place.alley.id, "obstruction", "杂物堵住巷口", "打铁巷口", [photo()],
+                          "k2", utcnow(), where=alleys.Whereabouts(position=Position(24.4521, 118.0801, 9.0)))
+    [case] = Partner(client).get("requests.json").get_json()
+    assert (case["lat"], case["long"]) == (24.4521, 118.0801)
+
+
 def test_a_media_upload_is_stored_stripped_like_a_residents_photo(client, place, key):
     response = client.post(f"{BASE}/requests.json", data={
         "api_key": key, "service_code": "hazard", "description": "电线垂落", "address_string": "打铁巷口",

@@ -13,7 +13,10 @@ from .common import (
 )
 from .console import person_summary, staff_queue, staff_queue_count
 from .coverage import coverage, my_shifts, notify_short_shifts, upcoming_shifts
-from .findings import add_to_finding, duty_officers, findings_for, report_finding, send_to_department, similar_open
+from .findings import (
+    PositionQuestioned, Whereabouts, add_to_finding, duty_officers, findings_for, report_finding, send_to_department,
+    similar_open,
+)
 from .lookups import (
     alley_for, alleys_of, branch_for, branch_members, branches_of, finding_for, get_alley, get_branch, get_finding,
     get_shift, holidays_of, in_reach, people_of, route_for, routes_of, shift_for,
@@ -23,12 +26,14 @@ from .photos import HELD_FOLDER, HOLD_PHOTOS_FOR, discard_expired_held_photos, h
 from .personal_data import erase_person, personal_data
 from .places import save_alley, save_branch, set_route
 from .schedule import add_holiday, generate_shifts, remove_holiday, save_rule, sync_rule_shifts
+from .segments import officers_of, pass_on_unaccepted, save_segment, segment_for, segments_of, set_owner
 from .signups import assign, assignable, release, sign_up, take_back, withdraw
 from .stats import median, month_stats, monthly_summary, percentile, stats_csv
 
 __all__ = [
     "HELD_FOLDER", "HOLD_PHOTOS_FOR", "HORIZON_DAYS", "MAX_PHOTOS", "SHORT_NOTICE", "SIMILAR_WINDOW",
-    "WITHDRAW_BEFORE", "DuplicateSuspected", "ShiftFull", "accept", "add_holiday", "add_member", "add_to_finding",
+    "WITHDRAW_BEFORE", "DuplicateSuspected", "PositionQuestioned", "ShiftFull", "Whereabouts", "officers_of",
+    "pass_on_unaccepted", "save_segment", "segment_for", "segments_of", "set_owner", "accept", "add_holiday", "add_member", "add_to_finding",
     "alley_for", "alleys_of", "assign", "assignable", "attendance", "branch_for", "branch_members", "branches_of",
     "calendar_feed", "calendar_ics", "check_in", "check_out", "close", "coverage", "coverage_link",
     "discard_expired_held_photos", "dispatch", "duty_officers", "erase_person", "escalate_overdue", "finding_for",

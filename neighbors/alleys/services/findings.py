@@ -1,6 +1,8 @@
-"""Reporting a finding and sending it to the department that handles its category in its alley."""
+"""Reporting a finding (where it is: alley, segment, position) and sending it to the officer responsible for its
+segment, or the department that handles its category in its alley."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -9,35 +11,24 @@ from ... import accounts
 from ...database import begin_write
 from ...errors import N_, Conflict, InvalidInput
 from ...extensions import db
+from ...geo import Position, position_in_photo
 from ...i18n import term
-from ...models import Role, RoleGrant, User
+from ...models import User
 from ...notifications import notify
 from ...transactions import service
 from ...uploads import StoredImage
 from ..models import (
     CATEGORIES, CATEGORY_NAMES, DEFAULT_ACCEPT_MINUTES, DEFAULT_RESOLVE_MINUTES, FINDING_STATES, OPEN_STATES,
-    Alley, BranchMember, Finding, FindingState, finding_event,
+    Alley, AlleySegment, Finding, FindingState, finding_event,
 )
 from ..policy import may, officer_department
 from .common import SIMILAR_WINDOW, DuplicateSuspected, clean, finding_link
-from .lookups import finding_for, get_alley, locked_finding, route_for
+from .lookups import duty_officers, finding_for, get_alley, locked_finding, route_for
 from .photos import (
     at_most_three, attach, chosen_files, discard_all, discard_held, held_or_nothing, held_photos, hold, store_photos,
     unhold,
 )
-
-
-def duty_officers(alley: Alley, department: str) -> list[User]:
-    """The branch's officers of that department; if the branch has none, the community's."""
-    base = (sa.select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(RoleGrant.role == Role.OFFICER, RoleGrant.department == department,
-                   RoleGrant.community_id == alley.community_id, User.active.is_(True)))
-    if alley.branch_id:
-        in_branch = list(db.session.scalars(base.join(BranchMember, BranchMember.user_id == User.id)
-                                            .where(BranchMember.branch_id == alley.branch_id)))
-        if in_branch:
-            return in_branch
-    return list(db.session.scalars(base))
+from .segments import first_responsible, segments_of, tell_responsible
 
 
 def send_to_department(finding: Finding, department: str, actor: User | None, now: datetime,
@@ -52,7 +43,11 @@ def send_to_department(finding: Finding, department: str, actor: User | None, no
     finding.resolve_due_at = now + timedelta(minutes=resolve_minutes)
     finding.accept_escalated_at = finding.resolve_escalated_at = None
     finding.sent_back_at = None
-    FINDING_STATES.move(finding, "dispatch", actor, now, note=note)
+    responsible = first_responsible(finding, department, now)
+    FINDING_STATES.move(finding, "dispatch", actor, now, note=note, assignee=responsible)
+    if responsible is not None:
+        tell_responsible(finding, responsible, now)
+        return
     for officer in duty_officers(finding.alley, department):
         notify(officer, N_("New case in %(alley)s: %(category)s. Please accept it."), link=finding_link(finding),
                now=now, alley=finding.alley.name, category=term(CATEGORY_NAMES.get(finding.category, finding.category)))
@@ -71,6 +66,53 @@ def similar_open(community_id: int, alley_id: int | None, category: str | None, 
         Finding.community_id == community_id, Finding.alley_id == alley_id, Finding.category == category,
         Finding.state.in_(OPEN_STATES), Finding.created_at >= now - SIMILAR_WINDOW)
         .order_by(Finding.created_at.desc())))
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where the reporter says the problem is, beyond the alley and the words: a stretch, a position (theirs, or
+    the photo's GPS when they agree), and whether they keep a position outside the community's area."""
+
+    segment_id: int | None = None
+    position: Position | None = None
+    photo_position: bool = False
+    far_ok: bool = False
+
+
+class PositionQuestioned(Conflict):
+    """The position lies outside the community's area: the reporter keeps it or sends without it.
+
+    `held` refers to the checked photos kept meanwhile, as with `DuplicateSuspected`."""
+
+    def __init__(self, position: Position, metres: float, held: str = "", held_count: int = 0):
+        super().__init__(N_("This point is %(km)s km from the community. Keep it?"), field="keep_far",
+                         km=f"{metres / 1000:.1f}")
+        self.position = position
+        self.held = held
+        self.held_count = held_count
+
+
+def _checked_segment(alley: Alley, segment_id: int | None) -> AlleySegment | None:
+    if not segment_id:
+        return None
+    segment = next((s for s in segments_of(alley.community_id, alley.id) if s.id == segment_id), None)
+    if segment is None:
+        raise InvalidInput(N_("Choose a segment of this alley."), field="segment")
+    return segment
+
+
+def _position(where: Whereabouts, files: list) -> Position | None:
+    if where.position is not None or not where.photo_position:
+        return where.position
+    return next((found for found in map(position_in_photo, files) if found is not None), None)
+
+
+def _question_far(actor: User, position: Position | None, where: Whereabouts, files: list, kept: list[list],
+                  held: str) -> None:
+    metres = actor.community.metres_beyond_area(position.latitude, position.longitude) if position else None
+    if metres is not None and not where.far_ok:
+        reference = held if kept else hold(actor, store_photos(files, actor.community_id, "photos"))
+        raise PositionQuestioned(position, metres, held=reference, held_count=len(kept) or len(files))
 
 
 def _checked_report(actor: User, alley_id: int, category: str, description: str, place: str,
@@ -110,12 +152,16 @@ def _refuse_if_similar(actor: User, alley: Alley, category: str, files: list, ke
 
 
 def _save_report(actor: User, alley: Alley, category: str, description: str, place: str,
-                 stored: list[StoredImage], submission_key: str, now: datetime) -> Finding | None:
+                 stored: list[StoredImage], submission_key: str, now: datetime,
+                 segment: AlleySegment | None = None, position: Position | None = None) -> Finding | None:
     """The finding, its photos and its first steps; None when a simultaneous submission took the key."""
     begin_write()
     finding = Finding(community_id=actor.community_id, alley_id=alley.id, category=category,
                       description=description, place=place, reporter_id=actor.id, state=FindingState.REPORTED,
-                      submission_key=submission_key, created_at=now)
+                      submission_key=submission_key, created_at=now, segment_id=segment.id if segment else None,
+                      latitude=position.latitude if position else None,
+                      longitude=position.longitude if position else None,
+                      accuracy_m=position.accuracy_m if position else None)
     try:
         with db.session.begin_nested():
             db.session.add(finding)
@@ -133,21 +179,27 @@ def _save_report(actor: User, alley: Alley, category: str, description: str, pla
 
 @service
 def report_finding(actor: User, alley_id: int, category: str, description: str, place: str, photos,
-                   submission_key: str, now: datetime, new_anyway: bool = False, held: str = "") -> Finding:
-    """Save a report with 1–3 photos and send it straight to the responsible department.
+                   submission_key: str, now: datetime, new_anyway: bool = False, held: str = "",
+                   where: Whereabouts = Whereabouts()) -> Finding:
+    """Save a report with 1–3 photos and send it straight to the responsible officer or department.
 
-    When similar open reports exist, the checked photos are kept and `DuplicateSuspected.held` refers to them,
-    so the reporter's "report anyway" (`held=`) needs no files again."""
+    When similar open reports exist, or the position lies outside the community, the checked photos are kept and
+    the refusal's `held` refers to them, so the reporter's answer (`held=`) needs no files again. The photo's GPS
+    is read (with consent) before `store_photos` strips it."""
     alley, description, place, files = _checked_report(actor, alley_id, category, description, place, photos)
+    segment = _checked_segment(alley, where.segment_id)
     existing = _earlier_submission(actor, submission_key)
     if existing is not None:
         return existing  # a double tap: the first submission already made it
     kept = _kept_photos(actor, files, held)
+    position = _position(where, files)
+    _question_far(actor, position, where, files, kept, held)
     if not new_anyway:
         _refuse_if_similar(actor, alley, category, files, kept, held, now)
     stored = unhold(actor, kept) if kept else store_photos(files, actor.community_id, "photos")
     try:
-        finding = _save_report(actor, alley, category, description, place, stored, submission_key, now)
+        finding = _save_report(actor, alley, category, description, place, stored, submission_key, now,
+                               segment, position)
     except BaseException:
         discard_all(stored)
         raise

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ...errors import N_, NotFound
 from ...extensions import db
-from ...models import User
+from ...models import Role, RoleGrant, User
 from ..models import (
     Alley, AlleyBranch, BranchMember, CategoryRoute, Finding, FindingEvent, Holiday, PatrolShift, PatrolSignup,
 )
@@ -141,3 +141,16 @@ def route_for(alley: Alley, category: str) -> CategoryRoute | None:
     return db.session.scalar(sa.select(CategoryRoute).where(
         CategoryRoute.community_id == alley.community_id, CategoryRoute.alley_id == alley.id,
         CategoryRoute.category == category))
+
+
+def duty_officers(alley: Alley, department: str) -> list[User]:
+    """The branch's officers of that department; if the branch has none, the community's."""
+    base = (sa.select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == Role.OFFICER, RoleGrant.department == department,
+                   RoleGrant.community_id == alley.community_id, User.active.is_(True)))
+    if alley.branch_id:
+        in_branch = list(db.session.scalars(base.join(BranchMember, BranchMember.user_id == User.id)
+                                            .where(BranchMember.branch_id == alley.branch_id)))
+        if in_branch:
+            return in_branch
+    return list(db.session.scalars(base))

@@ -60,7 +60,8 @@ def _public(finding: Finding, alley_name: str, changed: datetime | None) -> Publ
         address=finding.place if alley_name in finding.place else f"{alley_name} {finding.place}",
         requested_at=finding.created_at,
         updated_at=changed or finding.created_at,
-        expected_at=finding.resolve_due_at if finding.state in OPEN_FOR_PARTNERS else None)
+        expected_at=finding.resolve_due_at if finding.state in OPEN_FOR_PARTNERS else None,
+        latitude=finding.latitude, longitude=finding.longitude)
 
 
 STATE_MSGIDS = {
