@@ -44,6 +44,15 @@ def post_form(session: requests.Session, base_url: str, path: str, data: dict, t
     return session.post(base_url + path, data=data, allow_redirects=False, timeout=60)
 
 
+def post_form_resending(session: requests.Session, base_url: str, path: str, data: dict, token: str):
+    """Post a form carrying a submission key; on a dropped connection send the same form once more, as a phone
+    does. A loaded machine may reset a connection in a burst of 200; the key makes the second send harmless."""
+    try:
+        return post_form(session, base_url, path, data, token)
+    except requests.ConnectionError:
+        return post_form(session, base_url, path, data, token)
+
+
 def all_at_once(calls):
     """Run zero-argument callables in threads released together by a barrier; return their results."""
     calls = list(calls)

@@ -74,14 +74,14 @@ def test_413_page_for_a_huge_body(app, client):
     assert response.status_code == 413 and "文件太大了" in response.get_data(as_text=True)
 
 
-def test_500_page_hides_the_error(app, client):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+def test_500_page_hides_the_error(fresh_app):
+    fresh_app.config["PROPAGATE_EXCEPTIONS"] = False
 
-    @app.get("/boom")
+    @fresh_app.get("/boom")
     def boom():
         raise RuntimeError("secret internals")
 
-    response = client.get("/boom")
+    response = fresh_app.test_client().get("/boom")
     page = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "抱歉，系统出了点问题" in page and "secret internals" not in page and "Traceback" not in page
