@@ -27,7 +27,7 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
-.PHONY: compile-translations chromium wrk
+.PHONY: compile-translations chromium wrk stack-packages stack stack-stop stack-test
 # Each catalogue is compiled when its .po is newer than its .mo (two runs at once never rewrite one under the other).
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(addsuffix /*/LC_MESSAGES/messages.po,$(CATALOGS))))
 compile-translations: $(MO_FILES)
@@ -46,6 +46,26 @@ wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# The production stack's programs are Debian's nginx and PgBouncer; install them when missing (needs root or sudo).
+stack-packages:
+	@command -v nginx >/dev/null 2>&1 && command -v pgbouncer >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light pgbouncer >/dev/null; }
+
+# The production stack on this machine (deploy/stack.sh, README "Running in production"): nginx with TLS on
+# https://localhost:8443, two gunicorn app servers, PgBouncer, PostgreSQL's neighbors_stack, Redis. Runs in
+# the background until `make stack-stop`; everything it writes is in .stack/run.
+stack: setup stack-packages
+	deploy/stack.sh start
+
+stack-stop:
+	deploy/stack.sh stop
+
+# The stack's own test (tests/stack): a journey over HTTPS, an app server killed mid-burst, rate limits per client.
+# It starts its own stack on free ports in .stack/test with the database neighbors_stack_test.
+stack-test: setup stack-packages
+	$(BIN)/pytest tests/stack --stack -q
 
 # Throughput, latency, statements, page weight and growth on PostgreSQL (creates the neighbors_bench database;
 # the district data is built once, in minutes). BENCH_SCALES=small for a quick run; BENCH_SECONDS per page.

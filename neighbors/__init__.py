@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
-from . import cli, error_pages
+from . import cli, error_pages, static_files
 from .config import ROOT, from_environment
 from .database import install_postgresql_behaviour, install_sqlite_behaviour
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     trust_proxies(app)
+    static_files.install(app)
 
     @app.context_processor
     def shell_context():

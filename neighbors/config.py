@@ -27,6 +27,17 @@ def database_url(instance_path: str) -> str:
     return url
 
 
+def engine_options(url: str) -> dict:
+    """DATABASE_TRANSACTION_POOLING=1 says DATABASE_URL is a pooler in transaction mode (PgBouncer with
+    `pool_mode = transaction`, deploy/pgbouncer.ini.in): each transaction of one app connection may run on another
+    server connection, so psycopg must not prepare statements on the server (it would later run one by a name that
+    server connection never saw). Session settings are safe only where the pooler carries them over (it does
+    for the time zone the app sets on connect)."""
+    if url.startswith("postgresql") and _bool(os.environ.get("DATABASE_TRANSACTION_POOLING")):
+        return {"connect_args": {"prepare_threshold": None}}
+    return {}
+
+
 def proxy_hops(value: str | None) -> int:
     """How many reverse proxies stand in front of the app; 0 (the default) trusts no X-Forwarded-* header."""
     if value is None or not value.strip():
@@ -57,6 +68,7 @@ def from_environment(instance_path: str) -> dict:
         "NEIGHBORS_ENV": env,
         "SECRET_KEY": secret or DEV_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(instance_path)),
         "NEIGHBORS_UPLOAD_DIR": os.environ.get(
             "NEIGHBORS_UPLOAD_DIR", str(Path(instance_path) / "uploads")
         ),

@@ -38,6 +38,17 @@ def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
     assert database_url(str(tmp_path)) == "postgresql+psycopg://u@db:5432/n"
 
 
+def test_behind_a_transaction_pooler_psycopg_prepares_no_statement_on_the_server(monkeypatch):
+    """PgBouncer in transaction mode (deploy/): a statement prepared on one server connection would later be run
+    by name on another. tests/stack runs the app through PgBouncer."""
+    from neighbors.config import engine_options
+
+    assert engine_options("postgresql+psycopg://u@db:5432/n") == {}
+    monkeypatch.setenv("DATABASE_TRANSACTION_POOLING", "1")
+    assert engine_options("postgresql+psycopg://u@127.0.0.1:6432/n") == {"connect_args": {"prepare_threshold": None}}
+    assert engine_options("sqlite:///neighbors.sqlite3") == {}
+
+
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "pragmas.sqlite3"),
                       "NEIGHBORS_UPLOAD_DIR": str(tmp_path)})
