@@ -46,6 +46,10 @@ STREETS = {
 
 # The community offices' numbers (made up: a Xiamen number never starts with 0 after the area code).
 OFFICE_PHONES = {"镇海社区": "0592-0200001", "鹭江道社区": "0592-0200002"}
+# Each old-town community's area (WGS-84 centre, radius in metres), around Siming's old town: a reported position
+# outside it is questioned.
+AREAS = {"镇海社区": (24.4468, 118.0781, 700), "中华社区": (24.4552, 118.0806, 700),
+         "鹭江道社区": (24.4546, 118.0752, 800), "大同社区": (24.4590, 118.0840, 700)}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 GIVEN = ["秀英", "桂英", "建国", "国华", "丽华", "志强", "美玲", "海燕", "文彬", "淑芬", "金水", "阿水", "宝珠",
@@ -68,6 +72,7 @@ LOGINS = [
     ("13900000013", "陈芳芳", "镇海社区", [Role.GRID_WORKER], {}),
     ("13900000014", "曾清泉", "鹭江道社区", [Role.OFFICER], {"department": "环卫"}),
     ("13900000015", "吴振宇", "鹭江道社区", [Role.STREET_STAFF], {}),  # 鹭江街道: its street is its community's
+    ("13900000016", "郭建明", "鹭江道社区", [Role.OFFICER], {"department": "城管"}),
 ]
 
 
@@ -88,6 +93,7 @@ WHO = {
     "13900000013": "grid worker, 镇海社区 (第一网格 and 第二网格: households due, visits made)",
     "13900000014": "officer (环卫), 鹭江道社区",
     "13900000015": "street staff, 鹭江街道 (鹭江道社区 and 大同社区: registers, statistics, bulletin)",
+    "13900000016": "officer (城管), 鹭江道社区 — responsible for 打铁巷南段",
 }
 
 
@@ -113,6 +119,8 @@ def build_places(ctx: DemoContext) -> None:
             community = _get_or_create(Community, name=name, defaults={"sub_district_id": street.id, "kind": kind,
                                                                        "phone": OFFICE_PHONES.get(name, "")})
             ctx.communities[name] = community
+            if name in AREAS and community.centre_latitude is None:
+                community.centre_latitude, community.centre_longitude, community.area_radius_m = AREAS[name]
             for road in STREETS[name]:
                 for number in (3, 8, 12, 21, 36):
                     _get_or_create(Building, community_id=community.id, name=f"{road}{number}号")

@@ -14,8 +14,8 @@ from ..extensions import db
 from ..uploads import store_image
 from . import services
 from .models import (
-    FINDING_STATES, VOLUNTEER, Alley, AlleyBranch, CategoryRoute, Finding, FindingPhoto, FindingState, MemberKind,
-    PatrolRule, PatrolShift, finding_event,
+    FINDING_STATES, VOLUNTEER, Alley, AlleyBranch, AlleySegment, CategoryRoute, Finding, FindingPhoto, FindingState,
+    MemberKind, PatrolRule, PatrolShift, finding_event,
 )
 from .policy import slot_kind
 
@@ -45,6 +45,7 @@ def build_alleys(ctx: demo.DemoContext) -> None:
     staff, secretary = ctx.users["13900000008"], ctx.users["13900000005"]
     patroller, officer = ctx.users["13900000012"], ctx.users["13900000006"]
     officers = {"城管": officer, "环卫": ctx.users["13900000014"]}  # someone acts on every route below
+    south_officer = ctx.users["13900000016"]
     now = ctx.now
 
     branch = db.session.scalar(sa.select(AlleyBranch).where(
@@ -52,7 +53,7 @@ def build_alleys(ctx: demo.DemoContext) -> None:
     if branch is None:
         branch = services.save_branch(staff, community.id, "打铁巷小巷党支部", secretary.id, now=now)
         services.add_member(staff, branch.id, patroller.id, MemberKind.PATROLLER, now=now)
-    for department, person in officers.items():
+    for department, person in [*officers.items(), ("城管", south_officer)]:
         if not any(member.user_id == person.id for member in branch.members):
             services.add_member(staff, branch.id, person.id, MemberKind.OFFICER, department, now=now)
 
@@ -80,13 +81,29 @@ def build_alleys(ctx: demo.DemoContext) -> None:
     if not db.session.scalar(sa.select(PatrolRule.id).where(PatrolRule.alley_id == shengping.id)):
         services.save_rule(secretary, shengping.id, "6", time(8, 0), time(9, 0), {VOLUNTEER: 1, "市场监管": 1},
                            now=now)
+    segments = _segments(staff, datie, officer, south_officer, now)
     _sign_up_some(datie, [secretary, patroller, officer], now)
-    _cases(community.id, datie, shengping, patroller, officers, secretary, now)
+    _cases(community.id, datie, shengping, patroller, officers, secretary, now, segments)
 
     zhenhai = ctx.communities["镇海社区"]
     if not db.session.scalar(sa.select(Alley.id).where(Alley.community_id == zhenhai.id, Alley.name == "养真宫巷")):
         services.save_alley(ctx.users["13900000001"], zhenhai.id, "养真宫巷", "镇海路旁的小巷。", "养真宫\n镇海路口",
                             now=now)
+
+
+def _segments(staff, datie: Alley, north_officer, south_officer, now: datetime) -> dict[str, AlleySegment]:
+    """打铁巷's two stretches, each with its responsible 城管 officer and the other as deputy."""
+    made = {}
+    for name, landmarks, responsible, deputy in (
+            ("打铁巷北段", "打铁巷口（鹭江道）\n小学后门", north_officer, south_officer),
+            ("打铁巷南段", "打铁巷12号\n公厕旁", south_officer, north_officer)):
+        segment = db.session.scalar(sa.select(AlleySegment).where(AlleySegment.alley_id == datie.id,
+                                                                  AlleySegment.name == name))
+        if segment is None:
+            segment = services.save_segment(staff, datie.id, name, landmarks, now)
+            services.set_owner(staff, segment.id, "城管", responsible.id, deputy.id, now)
+        made[name] = segment
+    return made
 
 
 def _sign_up_some(alley: Alley, people, now: datetime) -> None:
@@ -101,7 +118,11 @@ def _sign_up_some(alley: Alley, people, now: datetime) -> None:
                 services.sign_up(person, shift.id, now)
 
 
-def _cases(community_id, datie, shengping, patroller, officers, secretary, now) -> None:
+# where a case was reported: its segment, and the position its reporter gave
+WHERE = {1: ("打铁巷南段", None), 2: ("打铁巷北段", None), 4: ("打铁巷南段", (24.45462, 118.07536, 15.0))}
+
+
+def _cases(community_id, datie, shengping, patroller, officers, secretary, now, segments) -> None:
     today = local_today(now)
     cases = [
         # key, alley, category, description, place, reporter, local day offset, reported, steps (minutes after)
@@ -122,9 +143,12 @@ def _cases(community_id, datie, shengping, patroller, officers, secretary, now) 
         else:
             reported = local_to_utc(today + timedelta(days=offset), at)
         route = services.route_for(alley, category)
+        segment, position = WHERE.get(n, (None, None))
+        latitude, longitude, accuracy = position or (None, None, None)
         finding = Finding(community_id=community_id, alley_id=alley.id, category=category, description=description,
                           place=place, reporter_id=reporter.id, state=FindingState.REPORTED, submission_key=_key(n),
-                          created_at=reported)
+                          created_at=reported, segment_id=segments[segment].id if segment else None,
+                          latitude=latitude, longitude=longitude, accuracy_m=accuracy)
         db.session.add(finding)
         db.session.flush()
         stored = store_image(_photo((150, 120, 90), f"before {n}"), community_id)

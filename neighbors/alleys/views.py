@@ -484,6 +484,7 @@ def stats():
     start, end = services.month_bounds(month)
     members = services.member_attendance(current_user.community_id, start, end, now(), alley_ids)
     return render("alleys/stats.html", stats=figures, scope=scope, month=month,
+                  responsible=services.responsibility_stats(current_user.community_id, start, end, alley_ids),
                   biggest=max([*figures["findings_by_category"].values(), 1]), members=members,
                   categories=CATEGORY_LABELS, alleys=services.alleys_of(current_user.community_id),
                   branches=services.branches_of(current_user.community_id),

@@ -151,3 +151,56 @@ def test_without_consent_the_photos_gps_is_not_kept(place, area, now):
         place.patroller, place.alley.id, "obstruction", "三轮车堵住巷子", "打铁巷12号门口", [gps_photo()], "e" * 32,
         now)
     assert finding.latitude is None and finding.longitude is None
+
+
+def test_the_months_figures_per_officer_and_per_segment(place, north, clock):
+    segment, deputy = north
+    first = report(place, clock.now, segment)
+    services.accept(place.officer, first.id, clock.advance(minutes=6))
+    services.resolve(place.officer, first.id, "三轮车挪走了", photo(), clock.advance(minutes=30))
+    second = report(place, clock.advance(minutes=1), segment, key="f" * 32, category="hazard")
+    services.pass_on_unaccepted(clock.advance(minutes=11))
+    services.accept(deputy, second.id, clock.advance(minutes=3))
+    start, end = services.month_bounds(clock.now.date().replace(day=1))
+    figures = services.responsibility_stats(place.community.id, start, end)
+    assert figures["by_officer"] == [
+        services.ResponsibilityRow("许振华", 1, 6.0, 36.0), services.ResponsibilityRow("郑金水", 1, 14.0, None)]
+    assert figures["by_segment"] == [services.ResponsibilityRow("打铁巷北段", 2, 10.0, 36.0)]
+
+
+# --- the staff's segment page over HTTP --------------------------------------------------------
+
+def test_staff_add_a_segment_and_name_its_officer(web, auth, place, north):
+    segment, deputy = north
+    auth.login(place.staff)
+    page = web.get(f"/alleys/{place.alley.id}/segments").get_data(as_text=True)
+    assert "打铁巷北段" in page and "许振华" in page and "郑金水" in page
+    added = web.post(f"/alleys/{place.alley.id}/segments", {"name": "打铁巷南段", "landmarks": "公厕旁"})
+    assert added.status_code == 303
+    south = next(s for s in services.segments_of(place.community.id) if s.name == "打铁巷南段")
+    prefix = f"segment{south.id}"
+    same = web.post(f"/alleys/segments/{south.id}/owner", {f"{prefix}-department": "城管",
+                                                           f"{prefix}-officer": str(deputy.id),
+                                                           f"{prefix}-deputy": str(deputy.id)})
+    assert same.status_code == 422 and "B角必须是另一个人" in same.get_data(as_text=True)
+    named = web.post(f"/alleys/segments/{south.id}/owner", {f"{prefix}-department": "城管",
+                                                            f"{prefix}-officer": str(deputy.id),
+                                                            f"{prefix}-deputy": "0"})
+    assert named.status_code == 303
+    assert db.session.get(type(south), south.id).owner_for("城管").officer_id == deputy.id
+
+
+def test_the_demo_has_two_segments_of_datiexiang_with_their_officers(app):
+    from neighbors.alleys.models import AlleySegment
+    from neighbors.models import Community, User
+
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    phones = {u.phone: u for u in db.session.scalars(sa.select(User).where(User.phone.is_not(None)))}
+    segments = {s.name: s for s in db.session.scalars(sa.select(AlleySegment))}
+    assert set(segments) == {"打铁巷北段", "打铁巷南段"}
+    assert segments["打铁巷北段"].owner_for("城管").officer_id == phones["13900000006"].id
+    assert segments["打铁巷南段"].owner_for("城管").officer_id == phones["13900000016"].id
+    lamp = db.session.scalar(sa.select(Finding).where(Finding.description.like("路灯%")))
+    assert lamp.assigned_to_id == phones["13900000016"].id and lamp.position is not None
+    community = db.session.scalar(sa.select(Community).where(Community.name == "鹭江道社区"))
+    assert community.metres_beyond_area(lamp.latitude, lamp.longitude) is None

@@ -320,6 +320,17 @@ def alley(world, where):
     return made
 
 
+@builder("segment")
+def segment(world, where):
+    """打铁巷北段 with the 城管 officer responsible for it."""
+    from neighbors.alleys import services
+
+    staff = world.user("staff", where)
+    made = services.save_segment(staff, world.record("alley", where).id, "打铁巷北段", "打铁巷口", _now())
+    services.set_owner(staff, made.id, "城管", world.user("officer", where).id, None, _now())
+    return made
+
+
 @builder("member")
 def member(world, where):
     """A branch membership the staff can remove (the volunteer joined as a patroller)."""

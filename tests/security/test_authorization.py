@@ -156,6 +156,9 @@ GET  /alleys/<int:alley_id>/rules/<int:rule_id>           login   403/404  403/4
 POST /alleys/<int:alley_id>/rules/<int:rule_id>           login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  303
 GET  /alleys/branches/<int:branch_id>/members            login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  200
 POST /alleys/branches/<int:branch_id>/members            login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  303
+GET  /alleys/<int:alley_id>/segments                    login   403      403      403      403      403      403      403      200/404  404/200  200
+POST /alleys/<int:alley_id>/segments                    login   403      403      403      403      403      403      403      303/404  404/303  303
+POST /alleys/segments/<int:segment_id>/owner            login   403      403      403      403      403      403      403      303/404  404/303  303
 GET  /alleys/calendar/<token>.ics                         200     200      200      200      200      200      200      200      200      200      200
 GET  /alleys/coverage                                     login   403      403      200      200      403      200      200      200      200      200
 GET  /alleys/me                                           login   200      200      200      200      200      200      200      200      200      200
@@ -579,6 +582,16 @@ CALLS.update({
         data=lambda world, where, actor: {"weekdays": ["5"], "starts": "09:00", "ends": "11:00", "volunteers": "3",
                                           "need_city": "1", "need_market": "0", "need_sanitation": "0",
                                           "skip_holidays": "y", "active": "y"}),
+    "GET /alleys/<int:alley_id>/segments": Call(path=_at("/alleys/{id}/segments", "alley")),
+    "POST /alleys/<int:alley_id>/segments": Call(
+        path=_at("/alleys/{id}/segments", "alley"),
+        data=lambda world, where, actor: {"name": f"南段{uuid.uuid4().hex[:6]}", "landmarks": "打铁巷12号"}),
+    "POST /alleys/segments/<int:segment_id>/owner": Call(
+        path=_at("/alleys/segments/{id}/owner", "segment"),
+        data=lambda world, where, actor: {
+            f"segment{world.record('segment', where).id}-department": "城管",
+            f"segment{world.record('segment', where).id}-officer": str(world.user("officer", where).id),
+            f"segment{world.record('segment', where).id}-deputy": "0"}),
     "GET /alleys/branches/<int:branch_id>/members": Call(path=_at("/alleys/branches/{id}/members", "branch")),
     "POST /alleys/branches/<int:branch_id>/members": Call(
         path=_at("/alleys/branches/{id}/members", "branch"),

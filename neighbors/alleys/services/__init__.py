@@ -25,25 +25,27 @@ from .members import add_member, remove_member
 from .photos import HELD_FOLDER, HOLD_PHOTOS_FOR, discard_expired_held_photos, held_count, held_path, held_photos
 from .personal_data import erase_person, personal_data
 from .places import save_alley, save_branch, set_route
+from .responsibility import ResponsibilityRow, responsibility_stats
 from .schedule import add_holiday, generate_shifts, remove_holiday, save_rule, sync_rule_shifts
-from .segments import officers_of, pass_on_unaccepted, save_segment, segment_for, segments_of, set_owner
+from .segments import (
+    officer_minutes, officers_of, pass_on_unaccepted, save_segment, segment_for, segments_of, set_owner,
+)
 from .signups import assign, assignable, release, sign_up, take_back, withdraw
 from .stats import median, month_stats, monthly_summary, percentile, stats_csv
 
 __all__ = [
     "HELD_FOLDER", "HOLD_PHOTOS_FOR", "HORIZON_DAYS", "MAX_PHOTOS", "SHORT_NOTICE", "SIMILAR_WINDOW",
-    "WITHDRAW_BEFORE", "DuplicateSuspected", "PositionQuestioned", "ShiftFull", "Whereabouts", "officers_of",
-    "pass_on_unaccepted", "save_segment", "segment_for", "segments_of", "set_owner", "accept", "add_holiday", "add_member", "add_to_finding",
-    "alley_for", "alleys_of", "assign", "assignable", "attendance", "branch_for", "branch_members", "branches_of",
-    "calendar_feed", "calendar_ics", "check_in", "check_out", "close", "coverage", "coverage_link",
-    "discard_expired_held_photos", "dispatch", "duty_officers", "erase_person", "escalate_overdue", "finding_for",
-    "finding_link",
-    "findings_for", "generate_shifts", "get_alley", "get_branch", "get_finding", "get_shift", "held_count",
-    "held_path", "held_photos", "holidays_of", "in_reach", "median", "member_attendance", "month_bounds",
-    "month_stats", "monthly_summary", "my_shifts", "notify_short_shifts", "people_of", "percentile",
+    "WITHDRAW_BEFORE", "DuplicateSuspected", "PositionQuestioned", "ResponsibilityRow", "ShiftFull", "Whereabouts",
+    "accept", "add_holiday", "add_member", "add_to_finding", "alley_for", "alleys_of", "assign", "assignable",
+    "attendance", "branch_for", "branch_members", "branches_of", "calendar_feed", "calendar_ics", "check_in",
+    "check_out", "close", "coverage", "coverage_link", "discard_expired_held_photos", "dispatch", "duty_officers",
+    "erase_person", "escalate_overdue", "finding_for", "finding_link", "findings_for", "generate_shifts",
+    "get_alley", "get_branch", "get_finding", "get_shift", "held_count", "held_path", "held_photos", "holidays_of",
+    "in_reach", "median", "member_attendance", "month_bounds", "month_stats", "monthly_summary", "my_shifts",
+    "notify_short_shifts", "officer_minutes", "officers_of", "pass_on_unaccepted", "people_of", "percentile",
     "person_summary", "personal_data", "release", "remove_holiday", "remove_member", "reopen", "report_finding",
-    "reset_calendar",
-    "resolve", "route_for", "routes_of", "save_alley", "save_branch", "save_rule", "send_back",
-    "send_to_department", "set_route", "shift_for", "shift_link", "sign_up", "similar_open", "staff_queue",
-    "staff_queue_count", "stats_csv", "sync_rule_shifts", "take_back", "upcoming_shifts", "verify", "withdraw",
+    "reset_calendar", "resolve", "responsibility_stats", "route_for", "routes_of", "save_alley", "save_branch",
+    "save_rule", "save_segment", "segment_for", "segments_of", "send_back", "send_to_department", "set_owner",
+    "set_route", "shift_for", "shift_link", "sign_up", "similar_open", "staff_queue", "staff_queue_count",
+    "stats_csv", "sync_rule_shifts", "take_back", "upcoming_shifts", "verify", "withdraw",
 ]
