@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := neighbors/translations neighbors/kitchen/translations neighbors/mutualaid/translations \
             neighbors/alleys/translations neighbors/staff/translations \
-            neighbors/visits/translations neighbors/registers/translations neighbors/open311/translations
+            neighbors/visits/translations neighbors/registers/translations neighbors/open311/translations \
+            neighbors/assessment/translations
 
 .PHONY: setup run serve test test-postgres screenshots bench translations clean
 
@@ -27,7 +28,7 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
-.PHONY: compile-translations chromium wrk stack-packages stack stack-stop stack-test
+.PHONY: compile-translations chromium wrk stack-packages stack stack-stop stack-test rush
 # Each catalogue is compiled when its .po is newer than its .mo (two runs at once never rewrite one under the other).
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(addsuffix /*/LC_MESSAGES/messages.po,$(CATALOGS))))
 compile-translations: $(MO_FILES)
@@ -73,6 +74,11 @@ BENCH_SCALES ?= small,district
 BENCH_SECONDS ?= 15
 bench: setup wrk
 	$(BIN)/python -m bench.run --scales $(BENCH_SCALES) --duration $(BENCH_SECONDS)
+
+# The lunch rush of the whole district through the production stack (bench/rush: Locust, headless) and each page's
+# share of /healthz, in one run of about 10 minutes; figures in bench/results/rush.md (README, Performance).
+rush: setup wrk stack-packages
+	$(BIN)/python -m bench.rush.run
 
 run: setup
 	$(FLASK) db upgrade

@@ -16,7 +16,7 @@ from .templating import register_filters
 
 MODULE_TRANSLATIONS = ["translations", "kitchen/translations", "mutualaid/translations",
                        "alleys/translations", "staff/translations", "visits/translations", "open311/translations",
-                       "registers/translations"]
+                       "registers/translations", "assessment/translations"]
 
 
 class RecordId(IntegerConverter):
@@ -100,18 +100,20 @@ def _register_login(app: Flask) -> None:
 def _install_modules(app: Flask) -> None:
     """The modules' hooks, in one explicit list: what staff, appeals, tick and the demo data reach them by."""
     from .alleys.hooks import HOOKS as alleys
+    from .assessment.hooks import HOOKS as assessment
     from .kitchen.hooks import HOOKS as kitchen
     from .mutualaid.hooks import HOOKS as mutualaid
     from .registers.hooks import HOOKS as registers
     from .registry import install
     from .visits.hooks import HOOKS as visits
 
-    install(app, [kitchen, mutualaid, alleys, visits, registers])
+    install(app, [kitchen, mutualaid, alleys, visits, registers, assessment])
 
 
 def _register_blueprints(app: Flask) -> None:
     from . import appeals, auth, open311, privacy, views
     from .alleys import bp as alleys_bp
+    from .assessment import bp as assessment_bp
     from .kitchen import bp as kitchen_bp
     from .mutualaid import bp as mutualaid_bp
     from .registers import bp as registers_bp
@@ -119,5 +121,5 @@ def _register_blueprints(app: Flask) -> None:
     from .visits import bp as visits_bp
 
     for blueprint in (views.bp, auth.bp, kitchen_bp, mutualaid_bp, alleys_bp, staff_bp, appeals.bp, visits_bp,
-                      privacy.bp, open311.bp, open311.api_bp, registers_bp):
+                      privacy.bp, open311.bp, open311.api_bp, registers_bp, assessment_bp):
         app.register_blueprint(blueprint)

@@ -15,7 +15,7 @@ from .config import ROOT
 LOCALES = ("zh", "en")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None,
             "lazy_ngettext": (1, 2)}
-MODULES = ("kitchen", "mutualaid", "alleys", "staff", "visits", "registers", "open311")
+MODULES = ("kitchen", "mutualaid", "alleys", "staff", "visits", "registers", "open311", "assessment")
 
 
 def catalogues() -> dict[Path, list[tuple[Path, list[tuple[str, str]]]]]:
