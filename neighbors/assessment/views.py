@@ -26,7 +26,8 @@ def helpers():
 
 
 def _figure(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    """One decimal, none when it is whole (3 meetings, 42.5 per cent)."""
+    return "—" if value is None else f"{value:.1f}".removesuffix(".0")
 
 
 def _require(action: str) -> None:
