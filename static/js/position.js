@@ -15,7 +15,7 @@
     if (!("geolocation" in navigator)) {
       return;
     }
-    button.hidden = false;
+    button.closest("[data-position-control]").hidden = false;  // without this script the button is never shown
     button.addEventListener("click", function () {
       status.textContent = status.getAttribute("data-asking");
       navigator.geolocation.getCurrentPosition(function (found) {

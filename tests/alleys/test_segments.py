@@ -1,5 +1,7 @@
 """Road segments and their responsible officers: a case goes to the officer first, then the deputy, then the whole
 department and staff (the tick), each step a line of the case's history; and a finding's position."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -204,3 +206,38 @@ def test_the_demo_has_two_segments_of_datiexiang_with_their_officers(app):
     assert lamp.assigned_to_id == phones["13900000016"].id and lamp.position is not None
     community = db.session.scalar(sa.select(Community).where(Community.name == "鹭江道社区"))
     assert community.metres_beyond_area(lamp.latitude, lamp.longitude) is None
+
+
+def test_a_far_position_is_asked_about_over_http_and_sent_without_it_on_request(web, auth, place, area):
+    auth.login(place.patroller)
+    form = {"alley": str(place.alley.id), "category": "obstruction", "description": "三轮车堵住巷子",
+            "place": "打铁巷12号门口", "submission_key": "g" * 32, "photos": [photo()],
+            "latitude": "24.4800", "longitude": "118.0790", "accuracy": "20"}
+    asked = web.post("/alleys/findings/new", form, content_type="multipart/form-data")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 409 and "这个位置离社区 3.2 公里，仍然保留吗？" in page
+    assert 'data-action="keep-position"' in page and 'data-action="drop-position"' in page
+    held = re.search(r'name="held_photos" value="([^"]+)"', page).group(1)
+    assert db.session.scalar(sa.select(sa.func.count(Finding.id))) == 0
+    sent = web.post("/alleys/findings/new", {**form, "photos": [], "held_photos": held, "drop_position": "y"},
+                    content_type="multipart/form-data")
+    assert sent.status_code == 303
+    finding = db.session.scalars(sa.select(Finding)).one()
+    assert finding.latitude is None and len(finding.before_photos) == 1
+
+
+def test_a_position_that_is_not_one_is_refused_on_the_form(web, auth, place):
+    auth.login(place.patroller)
+    refused = web.post("/alleys/findings/new", {
+        "alley": str(place.alley.id), "category": "obstruction", "description": "三轮车堵住巷子", "place": "打铁巷口",
+        "submission_key": "h" * 32, "photos": [photo()], "latitude": "北纬24度", "longitude": "118"},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422 and "这个位置无法使用" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Finding.id))) == 0
+
+
+def test_without_javascript_the_form_shows_no_position_button_and_empty_fields(web, auth, place):
+    auth.login(place.patroller)
+    page = web.get(f"/alleys/findings/new?alley={place.alley.id}").get_data(as_text=True)
+    assert "<p data-position-control hidden>" in page and "js/position." in page
+    assert re.search(r'<input id="latitude" name="latitude" type="hidden" value="">', page)
