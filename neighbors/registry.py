@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +111,26 @@ class PublicCases:
     file: Callable[["User", str, str, str, list, str, datetime], int]
 
 
+class Service(StrEnum):
+    """What a need found elsewhere can become (千户访 counts them: a meal need became an order…)."""
+
+    ORDER = "order"  # a meal order or a standing order
+    REQUEST = "request"  # a help request
+    FINDING = "finding"  # a report of a problem in an alley
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A record a module made from another module's record (a meal order placed from a visit at the door), as
+    the module that made it tells the module it came from (`ModuleHooks.origins`)."""
+
+    service: Service
+    kind: str  # the record's kind, unique with its id: "kitchen.order"
+    record_id: int
+    title: str  # an English msgid naming the record: "A meal order"
+    link: "Link"
+
+
 @dataclass(frozen=True)
 class ModuleHooks:
     name: str
@@ -133,6 +154,9 @@ class ModuleHooks:
     # the households of their grids); asked by accounts.can_act_for after staff and carers
     acts_for: Callable[["User", "User"], bool] | None = None
     public_cases: PublicCases | None = None  # cases other systems may list, read and file (Open311)
+    # a kind of record others' forms may start from (a form opened from a visit carries `origin=visit:12`) ->
+    # (actor, record id, what was made from it, now): checks the actor may, keeps the link; flushes only
+    origins: Mapping[str, Callable[["User", int, FollowUp, datetime], None]] = field(default_factory=dict)
 
 
 class Registry:
@@ -158,6 +182,12 @@ class Registry:
                 return hooks.audit_actions[action]
         return None
 
+    def origin(self, kind: str) -> Callable[["User", int, FollowUp, datetime], None] | None:
+        for hooks in self.modules.values():
+            if kind in hooks.origins:
+                return hooks.origins[kind]
+        return None
+
     def tick_jobs(self) -> dict[str, Callable[[datetime], int]]:
         return {name: job for hooks in self.modules.values() for name, job in hooks.tick_jobs.items()}
 
@@ -178,3 +208,20 @@ def install(app: Flask, modules: Iterable[ModuleHooks]) -> Registry:
 def installed() -> Registry:
     """The registry of the app handling this request or command."""
     return current_app.extensions[EXTENSION]
+
+
+def parse_origin(text: str | None) -> tuple[str, int] | None:
+    """`visit:12` (what a form opened from another module's record carries) -> ("visit", 12); else None."""
+    kind, _colon, number = (text or "").partition(":")
+    if not (kind.isidentifier() and number.isdecimal() and len(number) < 10):
+        return None
+    return kind, int(number)
+
+
+def note_follow_up(actor: "User", origin: str | None, follow_up: FollowUp, now: datetime) -> None:
+    """Tell the module a record came from that something was made from it (inside the maker's transaction).
+    No origin, or one no installed module knows, is nothing to tell."""
+    parsed = parse_origin(origin)
+    note = installed().origin(parsed[0]) if parsed else None
+    if parsed and note:
+        note(actor, parsed[1], follow_up, now)

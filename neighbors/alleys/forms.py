@@ -42,6 +42,7 @@ class FindingForm(OnceForm):
     photos = MultipleFileField(_l("Photos (1 to 3)"))
     new_anyway = BooleanField(_l("This is a different problem: report it as new"))
     held_photos = HiddenField()  # the signed reference to photos kept after a "possible duplicate" answer
+    origin = HiddenField()  # the record the form was opened from (a visit at the door: visit:12)
     segment = SelectField(_l("Which stretch of the alley (if you know)"), coerce=int, validate_choice=False,
                           default=0)
     # filled by "use my position" (static/js/position.js) with the person's consent; empty without JavaScript

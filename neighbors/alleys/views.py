@@ -329,6 +329,7 @@ def new_finding():
     template = "alleys/new_finding.html"
     if request.method == "GET":
         form.alley.data = _int_arg("alley") or 0
+        form.origin.data = request.args.get("origin", "")[:30]
         if request.args.get("category") in CATEGORIES:
             form.category.data = request.args["category"]
         return render(template, form=form, **_report_context(form))
@@ -338,7 +339,7 @@ def new_finding():
         finding = services.report_finding(
             current_user, form.alley.data, form.category.data, form.description.data, form.place.data,
             request.files.getlist("photos"), form.clean_submission_key(), now(), new_anyway=form.new_anyway.data,
-            held=form.held_photos.data or "", where=_whereabouts(form))
+            held=form.held_photos.data or "", where=_whereabouts(form), origin=form.origin.data or "")
     except services.PositionQuestioned as error:
         form.held_photos.data = error.held
         form.latitude.data, form.longitude.data = error.position.latitude, error.position.longitude

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, RadioField, SelectField,
+    BooleanField, DateField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, RadioField, SelectField,
     StringField, TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -33,6 +33,7 @@ class OrderForm(OnceForm):
     note = StringField(_l("Note for the kitchen"), validators=[Optional(), Length(max=100)])
     for_user = ActingForField()
     also = BooleanField()  # "yes, a second order": sent by the page that said she already has this meal
+    origin = HiddenField()  # the record the form was opened from (a visit at the door: visit:12)
 
 
 class OrderAgainForm(OnceForm):
@@ -85,6 +86,7 @@ class StandingOrderForm(FlaskForm):
                             validators=[InputRequired(REQUIRED), NumberRange(1, 3, _l("Order 1 to 3 portions."))])
     address = StringField(_l("Delivery address"), validators=[Optional(), Length(max=200)])
     note = StringField(_l("Note for the kitchen"), validators=[Optional(), Length(max=100)])
+    origin = HiddenField()  # the record the form was opened from (a visit at the door: visit:12)
 
 
 class PauseForm(FlaskForm):

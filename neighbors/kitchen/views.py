@@ -98,7 +98,9 @@ def menu():
         acting_for = next((p for p in accounts.people_i_can_act_for(current_user, include_id=wanted)
                            if p.id == int(wanted)), None)
     runs = services.kitchens_run_by(current_user) if may(current_user, "run_kitchens") else []
-    return render("kitchen/menu.html", days=days, upcoming=upcoming, acting_for=acting_for, runs=runs)
+    origin = request.args.get("origin", "")[:30] if acting_for else ""  # a visit's need: the meal links keep it
+    return render("kitchen/menu.html", days=days, upcoming=upcoming, acting_for=acting_for, runs=runs,
+                  origin=origin or None)
 
 
 def _ordered_for(form: OrderForm) -> User:
@@ -113,6 +115,7 @@ def _meal_context(meal: Meal, form: OrderForm | None = None, **extra) -> dict:
     if form is None:
         form = OrderForm()
         _act_for_choices(form.for_user, request.args.get("for_user"))
+        form.origin.data = request.args.get("origin", "")[:30]
     meal = db.session.get(Meal, meal.id)
     return {"meal": meal, "form": form, "rating": services.kitchen_rating(meal.kitchen),
             "pay": services.price_for(meal, _ordered_for(form)), **extra}
@@ -137,7 +140,7 @@ def place_order(meal_id: int):
         resident = accounts.resolve_for_user(current_user, form.for_user.data)
         order = services.place_order(current_user, meal.id, resident, form.quantity.data, form.fulfilment.data,
                                      form.address.data, form.note.data, form.clean_submission_key(), utcnow(),
-                                     also=bool(form.also.data))
+                                     also=bool(form.also.data), origin=form.origin.data or "")
     except services.AlreadyOrdered as error:  # a second order of the meal for her: ask before making it
         return render("kitchen/order_twice.html", status=error.status, meal=meal, form=form, existing=error.orders,
                       pay=services.price_for(meal, error.orders[0].resident))
@@ -282,6 +285,7 @@ def _standing_context(form: StandingOrderForm | None = None) -> dict:
     if form is None:
         form = StandingOrderForm()
         _act_for_choices(form.for_user, request.args.get("for_user"))
+        form.origin.data = request.args.get("origin", "")[:30]
     form.kitchen_id.choices = [(k.id, k.name) for k in services.kitchens(current_user.community_id)
                                if not k.suspended]
     standing = services.standing_orders_for(current_user)
@@ -306,7 +310,8 @@ def create_standing():
         resident = accounts.resolve_for_user(current_user, form.for_user.data)
         return services.create_standing_order(current_user, resident, form.kitchen_id.data, form.weekdays.data,
                                               form.slot.data, form.fulfilment.data, form.quantity.data,
-                                              form.address.data, form.note.data, utcnow())
+                                              form.address.data, form.note.data, utcnow(),
+                                              origin=form.origin.data or "")
 
     return submit(form, create,
                   done=then(_("The standing order is set. Matching meals will be ordered automatically."),

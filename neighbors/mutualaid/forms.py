@@ -57,6 +57,7 @@ class RequestForm(OnceForm):
     remove_photo = BooleanField(_l("Remove the photo"))
     invited = HiddenField()
     offer = HiddenField()
+    origin = HiddenField()  # the record the form was opened from (a visit at the door: visit:12)
 
 
 WINDOW_ROWS = 3

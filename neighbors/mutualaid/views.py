@@ -148,6 +148,7 @@ def _fill_new_request(form: RequestForm, offer) -> None:
     person = people.get(request.args.get("for_user", ""), current_user)
     form.for_user.data = str(person.id)
     form.address.data = person.address
+    form.origin.data = request.args.get("origin", "")[:30]
     if offer is not None:
         form.skill.data, form.title.data = str(offer.skill_id), offer.title
         form.description.data = offer.description
@@ -171,7 +172,7 @@ def new_request():
     return submit(form, lambda: services.create_request(
         current_user, form.for_user.data, _details(form), utcnow(), photo=_photo(form),
         invited_id=_number(form.invited.data), offer_id=_number(form.offer.data),
-        submission_key=form.clean_submission_key()),
+        submission_key=form.clean_submission_key(), origin=form.origin.data or ""),
         done=_asked, template="mutualaid/request_form.html", context=context)
 
 

@@ -9,6 +9,7 @@ HOOKS = ModuleHooks(
     staff_queue=services.staff_queue,
     staff_queue_count=services.staff_queue_count,
     monthly_summary=services.monthly_summary,
+    figure_records=services.figure_records,
     demo_step=(60, demo.registers),
     personal_data=services.personal_data,
     erase_person=services.erase_person,

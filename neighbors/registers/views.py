@@ -48,7 +48,7 @@ def entries():
     try:
         scope = _scope()
         community = scope.community(_id_arg("community"))
-        period = services.parse_period(request.args.get("month"), local_today())
+        period = services.parse_listed_period(request.args.get("month"), request.args.get("year"), local_today())
     except DomainError as error:
         return refuse(error)
     kind = request.args.get("kind", "")

@@ -9,7 +9,7 @@ from ..clock import local_today, utcnow
 from ..errors import DomainError, N_
 from ..models import Role
 from ..security import role_required
-from ..web import is_fragment_request, refuse, render, see_other, submit, with_trigger
+from ..web import is_fragment_request, refuse, render, see_other, spreadsheet, submit, with_trigger
 from . import charts, reports, services
 from .forms import AuditFilterForm, GrantRoleForm, LinkCarerForm, ResidentForm, RoleForm, SearchForm
 from .policy import HeldRole, policy
@@ -274,32 +274,39 @@ def audit():
     return render("staff/audit.html", **context)
 
 
-def _report(kind: str):
+@bp.get("/reports/monthly")
+@staff_only
+def monthly_report():
     community = _community()
     try:
-        parse = reports.parse_year if kind == "year" else reports.parse_month
-        period = parse(request.args.get(kind), local_today())
+        period = reports.parse_month(request.args.get("month"), local_today())
     except DomainError as error:
-        return refuse(error, template="staff/report.html", context={"community": community, "report": None,
-                                                                     "kind": kind})
+        return refuse(error, template="staff/report.html", context={"community": community, "report": None})
     report = reports.community_report(community, period, utcnow())
     if request.args.get("format") == "csv":
         return Response(reports.report_csv(report), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="report-{community.id}-{period.code}.csv"'})
     template = "staff/report_print.html" if request.args.get("view") == "print" else "staff/report.html"
-    return render(template, community=community, report=report, kind=kind, charts=charts.report_charts(report))
+    return render(template, community=community, report=report, charts=charts.report_charts(report))
 
 
-@bp.get("/reports/monthly")
+@bp.get("/reports/annual/<any(work,burden):which>")
 @staff_only
-def monthly_report():
-    return _report("month")
-
-
-@bp.get("/reports/annual")
-@staff_only
-def annual_report():
-    return _report("year")
+def annual_report(which: str):
+    """The year's work or the year's burden: the page, its print view, .xlsx and CSV."""
+    community = _community()
+    try:
+        period = reports.parse_year(request.args.get("year"), local_today())
+    except DomainError as error:
+        return refuse(error, template="staff/annual.html",
+                      context={"community": community, "report": None, "which": which})
+    report = reports.annual_report(which, community, period, utcnow())
+    if request.args.get("format") in ("xlsx", "csv"):
+        return spreadsheet(reports.annual_sheets(report), f"annual-{which}-{community.id}-{period.code}",
+                           request.args["format"])
+    template = "staff/annual_print.html" if request.args.get("view") == "print" else "staff/annual.html"
+    return render(template, community=community, report=report, which=which, lines=reports.month_lines(report),
+                  charts=charts.annual_charts(report))
 
 
 @bp.get("/district")

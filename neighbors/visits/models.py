@@ -199,3 +199,20 @@ class Visit(CommunityScoped, db.Model):
     @property
     def nobody_home(self) -> bool:
         return self.outcome == Outcome.NOBODY_HOME
+
+
+class VisitFollowUp(CommunityScoped, db.Model):
+    """What a visit led to in another module (a meal order, a help request, a finding), as that module told
+    through the registry when its form, opened from the visit, was sent (neighbors/registry.py `FollowUp`)."""
+
+    __tablename__ = "visits_follow_ups"
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visits_visits.id"), index=True)
+    service: Mapped[str] = mapped_column(sa.String(20))  # order, request or finding
+    kind: Mapped[str] = mapped_column(sa.String(40))  # the record's kind in its module: kitchen.order
+    record_id: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(sa.String(100))  # an English msgid
+    link_endpoint: Mapped[str] = mapped_column(sa.String(100))
+    link_args: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    made_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    __table_args__ = (sa.UniqueConstraint("kind", "record_id"),)

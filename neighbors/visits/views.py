@@ -1,6 +1,7 @@
 """千户访 pages: each view parses a form, calls one service and responds (303, fragment, 422 or 409)."""
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 import click
@@ -10,11 +11,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import uploads
+from ..charts import bar_chart
 from ..clock import local_today, utcnow
 from ..errors import DomainError
 from ..forms import EmptyForm
 from ..security import login_required
-from ..web import month_arg, press, refuse, render, submit, succeeded, then
+from ..web import month_arg, press, refuse, render, spreadsheet, submit, succeeded, then
 from . import services
 from .forms import (
     NEED_LABELS, OUTCOME_LABELS, TAG_LABELS, ConfirmImportForm, GridForm, RosterForm, TagsForm, VisitForm,
@@ -86,7 +88,9 @@ def _household_context(household_id: int, **forms) -> dict:
     tags_form = forms.get("tags_form") or TagsForm(formdata=None, tags=[t.value for t in household.staff_tags()])
     row = services.household_rows(services.Scope(household.community_id, (household.grid_id,),
                                                  address=household.address), utcnow())
-    return {"household": household, "visits": services.visits_of(household), "today": local_today(),
+    visits = services.visits_of(household)
+    return {"household": household, "visits": visits, "today": local_today(), "origin_of": services.origin_of,
+            "follow_ups": services.follow_ups_of(household.community_id, [visit.id for visit in visits]),
             "visit_form": _visit_form(household, forms.get("visit_form")), "tags_form": tags_form,
             "row": next((r for r in row if r.id == household.id), None), "button": EmptyForm(formdata=None),
             "staff_tags": STAFF_TAGS}
@@ -334,25 +338,41 @@ def import_command(path: str, community_name: str, dry_run: bool):
 
 # --- coverage ---------------------------------------------------------------------------------
 
-def _period() -> tuple:
+def _period() -> tuple[date, date]:
+    """`?year=2026` for a year, else `?month=2026-05` (this month when none or a bad one is given)."""
+    year = request.args.get("year", "")
+    if year.isdecimal() and 2000 <= int(year) <= 2100:
+        return date(int(year), 1, 1), date(int(year) + 1, 1, 1)
     first = month_arg(local_today())
-    end = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
-    return first, end
+    return first, first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+
+
+def _coverage_charts(report: services.Coverage) -> list:
+    whole = report.community
+    return [chart for chart in (
+        bar_chart("chart-visited", _("Households visited, by grid"), [
+            (line.name, 100 * line.visited / line.households if line.households else None,
+             f"{line.visited} / {line.households}") for line in report.grids], most=100),
+        bar_chart("chart-needs", _("Needs found"), [
+            (str(NEED_LABELS[need]), whole.needs[need.value], str(whole.needs[need.value]))
+            for need in NEED_LABELS if whole.needs[need.value]]),
+    ) if chart is not None]
 
 
 @bp.get("/coverage")
 @login_required
 def coverage():
     _require("manage")
-    first, end = _period()
-    report = services.coverage(current_user, first, end, utcnow())
-    return render("visits/coverage.html", report=report, tags=list(Tag), needs=list(NEED_LABELS))
+    report = services.coverage(current_user, *_period(), utcnow())
+    return render("visits/coverage.html", report=report, tags=list(Tag), needs=list(NEED_LABELS),
+                  charts=_coverage_charts(report), this_year=local_today().year)
 
 
-@bp.get("/coverage.xlsx")
+@bp.get("/coverage.<any(xlsx,csv):kind>")
 @login_required
-def coverage_sheet():
+def coverage_sheet(kind: str):
+    """The coverage's one table, as .xlsx or CSV (the one download, `web.spreadsheet`)."""
     _require("manage")
-    first, end = _period()
-    header, lines = services.coverage_table(services.coverage(current_user, first, end, utcnow()))
-    return _xlsx(services.workbook_bytes("走访覆盖", header, lines), f"走访覆盖_{first:%Y-%m}.xlsx")
+    report = services.coverage(current_user, *_period(), utcnow())
+    header, lines = services.coverage_table(report)
+    return spreadsheet([("走访覆盖", [header, *lines])], f"coverage-{report.code}", kind)

@@ -660,8 +660,9 @@ def test_monthly_summary_and_person_summary_have_the_agreed_keys(place):
     summary = services.monthly_summary(place.community.id, date(2000, 1, 1), date(2100, 1, 1),
                                        datetime.now(timezone.utc))
     assert set(summary) == {"shifts_held", "slots_needed", "slots_filled", "shifts_missed", "findings_total",
-                            "findings_by_category", "median_minutes_to_fix", "overdue_cases"}
+                            "findings_by_category", "findings_fixed", "median_minutes_to_fix", "overdue_cases"}
     assert summary["findings_total"] == 1 and summary["median_minutes_to_fix"] is None
+    assert summary["findings_fixed"] == 0
     weekday_rule(place, now=datetime.now(timezone.utc), weekdays="0123456")
     upcoming = services.upcoming_shifts(place.community.id, datetime.now(timezone.utc), include_running=False)
     services.sign_up(place.patroller, upcoming[0].id, datetime.now(timezone.utc))

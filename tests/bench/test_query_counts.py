@@ -12,9 +12,10 @@ BUDGETS = {
     # 3 for the page (user, community, unread) + kitchen 4 + mutual aid 3 + alleys 2 + visits 1 + registers 1
     # + the foundation's 1 + the appeals against hidden content, of every module, 1
     "work queue": 16,
-    # 3 + population 1 + kitchen 3 + mutual aid 3 + alleys 2 + the staff menu's count (one per module and the
+    # 3 + population 1 + kitchen 3 + mutual aid 3 + alleys 2 + visits 3 + registers 7 (the community, and its
+    # six groupings: this month, a year and a quarter earlier) + the staff menu's count (one per module and the
     # foundation's: kitchen, mutual aid, alleys, visits, registers, foundation) 6 + the sub-district 1
-    "monthly report": 19,
+    "monthly report": 29,
 }
 
 

@@ -105,3 +105,34 @@ def test_staff_preview_a_roster_before_importing_it(browser, server, app, tmp_pa
     assert page.locator("[data-testid=household-row]").count() == 3 + 3
     shot(page, "visits-06-imported")
     context.close()
+
+
+def test_coverage_and_the_annual_report_at_360_px(browser, server, app):
+    """Staff read the year's coverage (its chart and what the needs led to) and the year's work, standard and 长辈版."""
+    from neighbors.clock import local_today, utcnow
+    from neighbors.registers import services as registers
+    from neighbors.visits import services
+
+    staff, worker, elder = _world()
+    services.record_visit(worker, elder.id, services.VisitDetails(
+        "met_member", met_id=elder.contact_id, needs=["meals", "repair"]), utcnow())
+    registers.record_entry(staff, registers.Details(kind="meeting", day=local_today(), body="区民政局", minutes=90,
+                                                    staff_count=2), utcnow())
+    year = local_today().year
+    for mode in ("standard", "elder"):
+        context = browser.new_context(viewport=NARROW, has_touch=True, is_mobile=True, locale="zh-CN")
+        context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": server.url}])
+        page = context.new_page()
+        login(page, server.url, staff.phone, PASSWORD)
+        page.goto(server.url + f"/visits/coverage?year={year}")
+        assert page.locator("#chart-visited").count() == 1 and "1 / 3" in page.locator("#chart-visited").inner_html()
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, f"visits-07-coverage-{mode}")
+        page.goto(server.url + f"/staff/reports/annual/work?year={year}")
+        assert page.locator(f"a[href='/visits/coverage?year={year}']").first.inner_text() == "1"
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, f"visits-08-annual-work-{mode}")
+        page.goto(server.url + f"/staff/reports/annual/burden?year={year}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, f"visits-09-annual-burden-{mode}")
+        context.close()

@@ -285,13 +285,23 @@ def test_nothing_from_february_or_the_other_community(app, march):
     assert other.population["residents"] == 3
 
 
-def test_the_annual_report_is_the_sum_of_its_months(app, march):
-    year = report_for(app, march.world, reports.year_period(2026))
-    assert [m["period"].code for m in year.months] == [f"2026-{n:02d}" for n in range(1, 13)]
-    assert sum(m["meals"] for m in year.months) == year.kitchen["totals"]["portions_served"] == 5
-    assert sum(m["help_minutes"] for m in year.months) == year.mutualaid["minutes_given"] == 150
-    assert sum(m["findings"] for m in year.months) == year.alleys["findings_total"] == 2
-    assert year.months[2]["meals"] == 4 and year.months[1]["meals"] == 1
+def test_the_years_work_is_the_sum_of_its_months(app, march):
+    with app.test_request_context():
+        year = reports.annual_report("work", march.world.home, reports.year_period(2026), REPORTED_AT)
+    figures = {f"{f.line.source}.{f.line.code}": f for _title, shown in year.sections for f in shown}
+    assert [month.code for month, _values in year.months] == [f"2026-{n:02d}" for n in range(1, 13)]
+    assert [line.code for line in reports.month_lines(year)] == ["portions_served", "minutes_given",
+                                                                  "findings_fixed", "visits"]
+    meals, help_minutes = ([values[i] for _month, values in year.months] for i in (0, 1))
+    assert sum(meals) == figures["kitchen.portions_served"].value == 5 and meals[2] == 4 and meals[1] == 1
+    assert sum(help_minutes) == figures["mutualaid.minutes_given"].value == 150
+    subsidies = [report_for(app, march.world, reports.month_period(date(2026, month, 1))).kitchen["totals"]["subsidy_fen"]
+                 for month in (2, 3)]
+    assert figures["alleys.findings_total"].value == 2 and figures["kitchen.subsidy_fen"].value == sum(subsidies) > 300
+    assert figures["kitchen.portions_served"].before == 0 and figures["kitchen.portions_served"].change is None
+    assert figures["visits.visits"].value == 0
+    with app.test_request_context():
+        assert figures["visits.visits"].link.url == "/visits/coverage?year=2026"
 
 
 def test_the_monthly_page_shows_every_figure(client, auth, march):

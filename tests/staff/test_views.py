@@ -30,8 +30,9 @@ PAGES = [
     ("/staff/reports/monthly?community={home}&month=2026-03", (200, 403, 200, 403, 302)),
     ("/staff/reports/monthly?community={home}&month=2026-03&format=csv", (200, 403, 200, 403, 302)),
     ("/staff/reports/monthly?community={home}&month=2026-03&view=print", (200, 403, 200, 403, 302)),
-    ("/staff/reports/annual?community={home}&year=2026", (200, 403, 200, 403, 302)),
-    ("/staff/reports/annual?community={home}&year=2026&format=csv", (200, 403, 200, 403, 302)),
+    ("/staff/reports/annual/work?community={home}&year=2026", (200, 403, 200, 403, 302)),
+    ("/staff/reports/annual/burden?community={home}&year=2026&format=xlsx", (200, 403, 200, 403, 302)),
+    ("/staff/reports/annual/work?community={home}&year=2026&view=print", (200, 403, 200, 403, 302)),
     ("/staff/district?month=2026-03", (403, 403, 200, 403, 302)),
     ("/staff/settings", (200, 200, 200, 403, 302)),
     ("/staff/settings?community={home}", (200, 403, 200, 403, 302)),
@@ -61,6 +62,8 @@ def test_every_staff_page_for_every_visitor(client, auth, world, who):
 def test_the_table_covers_every_staff_page(app):
     """A new staff GET page must be added to PAGES (POST routes are covered by the tests below)."""
     listed = {path.split("?")[0].replace("{elder}", "<int:user_id>") for path, _ in PAGES}
+    listed = {"/staff/reports/annual/<any(work,burden):which>" if path.startswith("/staff/reports/annual/") else path
+              for path in listed}
     pages = {rule.rule for rule in app.url_map.iter_rules()
              if rule.endpoint.startswith("staff.") and "GET" in rule.methods}
     assert pages <= listed, pages - listed

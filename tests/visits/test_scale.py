@@ -9,7 +9,9 @@ from neighbors.visits import services
 from neighbors.visits.models import Household
 from tests.bench.conftest import StatementCounter
 
-PAGES = ["/visits/", "/visits/households", "/visits/households?tag=alone", "/visits/households.xlsx"]
+PAGES = ["/visits/", "/visits/households", "/visits/households?tag=alone", "/visits/households.xlsx",
+         "/visits/coverage?month=2026-05", "/visits/coverage?year=2026", "/visits/coverage.csv?year=2026",
+         "/staff/reports/monthly?month=2026-05", "/staff/reports/annual/work?year=2026"]
 
 
 def _fill(staff, grid, households: int, now) -> None:

@@ -141,8 +141,9 @@ def test_a_need_leads_to_the_form_for_that_resident(auth, web, worker, elder_hom
     auth.login(worker)
     page = web.get(f"/visits/households/{elder_home.id}").get_data(as_text=True)
     elder = elder_home.contact_id
-    assert f'href="/kitchen/?for_user={elder}"' in page and f'href="/aid/requests/new?for_user={elder}"' in page
-    assert 'href="/alleys/findings/new"' in page
+    assert f'href="/kitchen/?for_user={elder}&amp;origin=visit:' in page
+    assert f'href="/aid/requests/new?for_user={elder}&amp;origin=visit:' in page
+    assert 'href="/alleys/findings/new?origin=visit:' in page
     form = web.get(f"/aid/requests/new?for_user={elder}").get_data(as_text=True)
     assert f'<option selected value="{elder}">陈玉钗</option>' in form or \
         re.search(rf'<option[^>]*value="{elder}"[^>]*selected|<option selected[^>]*value="{elder}"', form)

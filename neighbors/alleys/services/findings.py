@@ -14,7 +14,9 @@ from ...extensions import db
 from ...geo import Position, position_in_photo
 from ...i18n import term
 from ...models import User
+from ...links import Link
 from ...notifications import notify
+from ...registry import FollowUp, Service, note_follow_up
 from ...transactions import service
 from ...uploads import StoredImage
 from ..models import (
@@ -180,7 +182,7 @@ def _save_report(actor: User, alley: Alley, category: str, description: str, pla
 @service
 def report_finding(actor: User, alley_id: int, category: str, description: str, place: str, photos,
                    submission_key: str, now: datetime, new_anyway: bool = False, held: str = "",
-                   where: Whereabouts = Whereabouts()) -> Finding:
+                   where: Whereabouts = Whereabouts(), origin: str = "") -> Finding:
     """Save a report with 1–3 photos and send it straight to the responsible officer or department.
 
     When similar open reports exist, or the position lies outside the community, the checked photos are kept and
@@ -209,6 +211,9 @@ def report_finding(actor: User, alley_id: int, category: str, description: str, 
         if existing is None:
             raise Conflict(N_("The report could not be saved. Please try again."))
         return existing
+    # a form opened from another module's record (a safety hazard found at a visit) tells it what was made
+    note_follow_up(actor, origin, FollowUp(Service.FINDING, "alleys.finding", finding.id, N_("A report of a problem"),
+                                           Link("alleys.finding", finding_id=finding.id)), now)
     return finding
 
 

@@ -144,6 +144,7 @@ def _finding_figures(community_id: int, start: date, end: date, now: datetime) -
     return {
         "findings_total": len(finding_rows),
         "findings_by_category": {code: by_category.get(code, 0) for code in CATEGORIES},
+        "findings_fixed": len(to_fix),  # of those reported in the period, fixed by now
         "median_minutes_to_fix": median(to_fix),
         "overdue_cases": sum(1 for _, late, *_ in finding_rows if late),
     }

@@ -12,6 +12,7 @@ from ...errors import N_, Conflict, DomainError, InvalidInput, NotAllowed
 from ...extensions import db
 from ...models import CarerLink, User
 from ...notifications import notify
+from ...registry import FollowUp, Service, note_follow_up
 from ...transactions import service
 from ..models import ORDER_STATES, Fulfilment, Kitchen, Meal, MealOrder, OrderEvent, OrderStatus
 from ..policy import can_cancel, may
@@ -182,9 +183,10 @@ def _already_placed(actor: User, community_id: int, submission_key: str) -> Meal
 
 @service
 def place_order(actor: User, meal_id: int, for_user: User, quantity: int, fulfilment: str, address: str, note: str,
-                submission_key: str, now: datetime, *, also: bool = False) -> MealOrder:
+                submission_key: str, now: datetime, *, also: bool = False, origin: str = "") -> MealOrder:
     """Order a meal for oneself or someone one acts for. The same submission key makes one order; a second order
-    of a meal the person already has is made only with `also` (the page asked and they confirmed)."""
+    of a meal the person already has is made only with `also` (the page asked and they confirmed). A form opened
+    from another module's record (`origin`, e.g. a visit at the door) tells it what was made."""
     begin_write()
     if order_by_key(for_user.community_id, submission_key) is not None:
         return _already_placed(actor, for_user.community_id, submission_key)
@@ -198,6 +200,8 @@ def place_order(actor: User, meal_id: int, for_user: User, quantity: int, fulfil
         savepoint.rollback()
         return _already_placed(actor, for_user.community_id, submission_key)
     savepoint.commit()
+    note_follow_up(actor, origin, FollowUp(Service.ORDER, "kitchen.order", order.id, N_("A meal order"),
+                                           order_link(order.id)), now)
     return order
 
 

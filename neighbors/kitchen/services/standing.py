@@ -14,6 +14,7 @@ from ...extensions import db
 from ...links import Link
 from ...models import User
 from ...notifications import notify
+from ...registry import FollowUp, Service, note_follow_up
 from ...transactions import service
 from ..models import (
     Fulfilment, Kitchen, Meal, MealOrder, OrderStatus, Slot, StandingAttempt, StandingOrder, StandingPause,
@@ -32,8 +33,9 @@ def parse_weekdays(days) -> str:
 
 @service
 def create_standing_order(actor: User, for_user: User, kitchen_id: int, weekdays, slot: str, fulfilment: str,
-                          quantity: int, address: str, note: str, now: datetime) -> StandingOrder:
-    """Set up the pattern and order at once the meals already published that it wants."""
+                          quantity: int, address: str, note: str, now: datetime, *, origin: str = "") -> StandingOrder:
+    """Set up the pattern and order at once the meals already published that it wants (and tell the record the
+    form was opened from, `origin`, what was made)."""
     require_act_for(actor, for_user, field="for_user")
     kitchen = find(Kitchen, kitchen_id, for_user.community_id)
     if slot not in (Slot.LUNCH, Slot.DINNER):
@@ -50,6 +52,8 @@ def create_standing_order(actor: User, for_user: User, kitchen_id: int, weekdays
     if actor.id != for_user.id:
         notify(for_user, N_("%(actor)s set up a standing meal order for you."), link=Link("kitchen.standing"),
                now=now, actor=actor.name)
+    note_follow_up(actor, origin, FollowUp(Service.ORDER, "kitchen.standing_order", standing.id,
+                                           N_("A standing meal order"), Link("kitchen.standing")), now)
     place_standing_orders(now, standing_ids=[standing.id])
     return standing
 

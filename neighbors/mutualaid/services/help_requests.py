@@ -14,6 +14,7 @@ from ...errors import N_, Conflict, InvalidInput, NotAllowed
 from ...extensions import db
 from ...models import User
 from ...notifications import notify
+from ...registry import FollowUp, Service, note_follow_up
 from ...transactions import service
 from ..models import HelpRequest, Offer, RequestEvent, RequestWindow, Status
 from .access import locked_request, move, note_on_timeline, refuse_unless, request_link, requester_side
@@ -148,7 +149,9 @@ def _store(request: HelpRequest, windows: list[tuple[datetime, datetime]], actor
 @service
 def create_request(actor: User, for_user_id, details: RequestDetails, now: datetime, *, photo=None,
                    invited_id: int | None = None, offer_id: int | None = None,
-                   submission_key: str | None = None) -> HelpRequest:
+                   submission_key: str | None = None, origin: str = "") -> HelpRequest:
+    """Ask for help for oneself or someone one acts for; a form opened from another module's record (`origin`,
+    e.g. a visit at the door) tells it what was made."""
     requester = accounts.resolve_for_user(actor, for_user_id)
     if requester.community_id != actor.community_id and not actor.is_admin:
         raise NotAllowed(N_("You cannot act for this person."), field="for_user")
@@ -170,7 +173,10 @@ def create_request(actor: User, for_user_id, details: RequestDetails, now: datet
         begin_write()
         _check_floor(requester, now)
         with db.session.begin_nested():
-            return _store(request, windows, actor, invited, now)
+            made = _store(request, windows, actor, invited, now)
+            note_follow_up(actor, origin, FollowUp(Service.REQUEST, "mutualaid.request", made.id,
+                                                   N_("A help request"), request_link(made)), now)
+            return made
     except IntegrityError:
         if stored:
             uploads.discard(stored.key)

@@ -9,8 +9,10 @@ from .entries import (
 from .exports import HEADERS, statistics_csv, statistics_xlsx
 from .personal_data import erase_person, personal_data
 from .scope import Scope, scope_for, streets
-from .statistics import FIGURES, Period, Row, Statistics, change, cost_minutes, parse_period, period_of, statistics
-from .staff_hooks import monthly_summary, person_summary, staff_queue, staff_queue_count
+from .statistics import (
+    FIGURES, Period, Row, Statistics, change, cost_minutes, parse_listed_period, parse_period, period_of, statistics,
+)
+from .staff_hooks import figure_records, monthly_summary, person_summary, staff_queue, staff_queue_count
 from .street import CommunityLine, compare, highlights
 
 __all__ = [
@@ -18,7 +20,7 @@ __all__ = [
     "history_of", "record_entry", "refuse_duplicate",
     "HEADERS", "statistics_csv", "statistics_xlsx",
     "Scope", "scope_for", "streets",
-    "FIGURES", "Period", "Row", "Statistics", "change", "cost_minutes", "parse_period", "period_of", "statistics",
+    "FIGURES", "Period", "Row", "Statistics", "change", "cost_minutes", "parse_listed_period", "parse_period", "period_of", "statistics",
     "CommunityLine", "compare", "highlights",
-    "monthly_summary", "person_summary", "staff_queue", "staff_queue_count", "erase_person", "personal_data",
+    "figure_records", "monthly_summary", "person_summary", "staff_queue", "staff_queue_count", "erase_person", "personal_data",
 ]

@@ -32,6 +32,16 @@ def monthly_summary(community_id: int, start: date, end: date, now: datetime | N
     return dict(statistics([community], period_of(start, months)).communities[0].now)
 
 
+def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:
+    """The entries behind each count: the register of that kind, for the year (or the month) counted."""
+    span = {"year": start.year} if (start.month, start.day, end) == (1, 1, date(start.year + 1, 1, 1)) \
+        else {"month": f"{start:%Y-%m}"}
+    kinds = {"meetings": Kind.MEETING, "meeting_minutes": Kind.MEETING, "documents": Kind.DOCUMENT,
+             "forms": Kind.DOCUMENT, "inspections": Kind.INSPECTION, "prep_minutes": Kind.INSPECTION}
+    return {figure: Link("registers.entries", community=community_id, kind=kind.value, **span)
+            for figure, kind in kinds.items()}
+
+
 def _due(community_id: int, now: datetime):
     today = local_today(now)
     return (sa.select(Entry).where(Entry.community_id == community_id, counted(), Entry.kind == Kind.DOCUMENT.value,

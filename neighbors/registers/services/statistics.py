@@ -52,7 +52,10 @@ def _add_months(day: date, months: int) -> date:
 
 def period_of(start: date, months: int) -> Period:
     end = _add_months(start, months)
-    code = f"{start.year}-{start.month:02d}" if months == 1 else f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if months == 12 and start.month == 1:
+        code = str(start.year)
+    else:
+        code = f"{start.year}-{start.month:02d}" if months == 1 else f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     return Period(start, end, code, months)
 
 
@@ -69,6 +72,15 @@ def parse_period(text: str | None, today: date, quarter: bool = False) -> Period
         raise InvalidInput(N_("That period is not one the registers know."))
     year, number = int(found[1]), int(found[2])
     return period_of(date(year, (number - 1) * 3 + 1 if quarter else number, 1), 3 if quarter else 1)
+
+
+def parse_listed_period(month: str | None, year: str | None, today: date) -> Period:
+    """The entries list's period: a year (`?year=2026`, the annual report's link) or a month, as above."""
+    if not year:
+        return parse_period(month, today)
+    if not (year.isdecimal() and 2000 <= int(year) <= 2100):
+        raise InvalidInput(N_("That period is not one the registers know."))
+    return period_of(date(int(year), 1, 1), 12)
 
 
 def _sums():

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...models import Community, CommunityType
-from .figures import indicators, population, summaries
+from .figures import INDICATOR_SOURCES, indicators, population, summaries
 from .labels import INDICATORS
 from .periods import Period
 
@@ -52,7 +52,7 @@ def district(period: Period, now: datetime) -> list[DistrictGroup]:
         rows = []
         for community in (c for c in communities if c.kind == kind):
             people = population(community.id, period)
-            rows.append(DistrictRow(community, people, indicators(people, summaries(community.id, period, now))))
+            rows.append(DistrictRow(community, people, indicators(people, summaries(community.id, period, now, INDICATOR_SOURCES))))
         if not rows:
             continue
         for code, _label, _kind, higher in INDICATORS:

@@ -1,11 +1,11 @@
 """A community's report, computed only from the installed modules' published summaries.
 
 Nothing here is typed in by a person: every figure comes from the `monthly_summary` hook of the
-kitchen, mutual-aid and alleys modules (neighbors/registry.py), or from the foundation's users.
+kitchen, mutual-aid, alleys, 千户访 and registers modules (neighbors/registry.py), or from the foundation's users.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -19,7 +19,9 @@ from .periods import Period
 ELDER_AGE = 65
 # The kitchen counts a meal per portion handed over (an order of 2 feeds two); that is what elders eat.
 MEALS_FIGURE = "portions_served"
-REPORTED = ("kitchen", "mutualaid", "alleys")  # the report's sections, each from the module of that name
+# the report's sections, each from the module of that name
+REPORTED = ("kitchen", "mutualaid", "alleys", "visits", "registers")
+INDICATOR_SOURCES = ("kitchen", "mutualaid", "alleys")  # the modules the district's indicators are made from
 
 
 def elder_cutoff(day: date, age: int = ELDER_AGE) -> date:
@@ -53,12 +55,13 @@ def population(community_id: int, period: Period) -> dict:
     return {name: value or 0 for name, value in figures._mapping.items()}
 
 
-def summaries(community_id: int, period: Period, now: datetime) -> dict[str, dict | None]:
+def summaries(community_id: int, period: Period, now: datetime,
+              names: tuple[str, ...] = REPORTED) -> dict[str, dict | None]:
     """Each reported module's figures for the period as of `now` (alleys counts missed and overdue as of a
     time); None for a module that is not installed."""
     modules = installed().modules
     return {name: modules[name].monthly_summary(community_id, period.start, period.end, now)
-            if name in modules else None for name in REPORTED}
+            if name in modules else None for name in names}
 
 
 def _ratio(part, whole, scale: float = 100.0) -> float | None:
@@ -83,29 +86,36 @@ class Report:
     community: Community
     period: Period
     population: dict
-    kitchen: dict | None
-    mutualaid: dict | None
-    alleys: dict | None
+    parts: dict[str, dict | None]  # each reported module's summary, None when it is not installed
     indicators: dict
-    months: list[dict] = field(default_factory=list)  # the annual report's month-by-month figures
+
+    @property
+    def kitchen(self) -> dict | None:
+        return self.parts.get("kitchen")
+
+    @property
+    def mutualaid(self) -> dict | None:
+        return self.parts.get("mutualaid")
+
+    @property
+    def alleys(self) -> dict | None:
+        return self.parts.get("alleys")
+
+    @property
+    def visits(self) -> dict | None:
+        return self.parts.get("visits")
+
+    @property
+    def registers(self) -> dict | None:
+        return self.parts.get("registers")
 
     @property
     def missing(self) -> list[str]:
-        return [name for name in REPORTED if getattr(self, name) is None]
+        return [name for name in REPORTED if self.parts.get(name) is None]
 
 
 def community_report(community: Community, period: Period, now: datetime) -> Report:
+    """The monthly report: every module's figures for the month (the annual reports are in annual.py)."""
     people = population(community.id, period)
     parts = summaries(community.id, period, now)
-    report = Report(community, period, people, parts["kitchen"], parts["mutualaid"], parts["alleys"],
-                    indicators(people, parts))
-    if period.kind == "year":
-        for month in period.months():
-            each = summaries(community.id, month, now)
-            report.months.append({
-                "period": month,
-                "meals": each["kitchen"]["totals"][MEALS_FIGURE] if each["kitchen"] else None,
-                "help_minutes": each["mutualaid"]["minutes_given"] if each["mutualaid"] else None,
-                "findings": each["alleys"]["findings_total"] if each["alleys"] else None,
-            })
-    return report
+    return Report(community, period, people, parts, indicators(people, parts))

@@ -39,8 +39,23 @@ ALLEYS = [
     ("slots_filled", N_("Patrol places filled"), "count"),
     ("shifts_missed", N_("Patrol shifts missed"), "count"),
     ("findings_total", N_("Problems reported"), "count"),
+    ("findings_fixed", N_("Problems fixed"), "count"),
     ("median_minutes_to_fix", N_("Median time to fix"), "minutes"),
     ("overdue_cases", N_("Overdue cases"), "count"),
+]
+VISITS = [
+    ("visits", N_("Visits made"), "count"),
+    ("households_visited", N_("Households visited"), "count"),
+    ("households", N_("Households on the rosters"), "count"),
+    ("nobody_home", N_("Nobody home"), "count"),
+]
+REGISTERS = [
+    ("meetings", N_("Meetings attended"), "count"),
+    ("meeting_minutes", N_("Staff time in meetings"), "hours"),
+    ("documents", N_("Documents received"), "count"),
+    ("forms", N_("Forms to fill in"), "count"),
+    ("inspections", N_("Inspections and checks"), "count"),
+    ("prep_minutes", N_("Hours preparing for checks"), "hours"),
 ]
 INDICATORS = [
     ("meals_per_100_elders", N_("Meals per 100 elders"), "decimal", True),
@@ -59,6 +74,23 @@ CATEGORY_LABELS = {
     "facility": N_("Broken facility"),
     "other": N_("Other"),
 }
+
+
+# The needs 千户访 reports by code in `needs`.
+NEED_LABELS = {
+    "meals": N_("Meals"),
+    "repair": N_("A repair"),
+    "health": N_("Health"),
+    "hazard": N_("A safety hazard"),
+    "dispute": N_("A dispute"),
+    "loneliness": N_("Loneliness"),
+    "other": N_("Something else"),
+}
+
+
+def need_label(code: str) -> str:
+    label = NEED_LABELS.get(code)
+    return gettext(label) if label else code
 
 
 def category_label(code: str) -> str:

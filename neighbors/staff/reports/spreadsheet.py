@@ -5,7 +5,8 @@ from flask_babel import gettext
 
 from ...spreadsheets import csv_text
 from .figures import Report
-from .labels import ALLEYS, INDICATORS, KITCHEN, KITCHEN_PEOPLE, MUTUALAID, POPULATION, category_label, raw
+from .labels import (ALLEYS, INDICATORS, KITCHEN, KITCHEN_PEOPLE, MUTUALAID, POPULATION, REGISTERS, VISITS, category_label,
+                     need_label, raw)
 
 
 def report_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
@@ -34,16 +35,19 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
         for category, count in sorted(report.alleys["findings_by_category"].items()):
             rows.append((section, category_label(category), f"findings.{category}", gettext("Problems reported"),
                          str(count)))
+    if report.visits:
+        section = gettext("Door-to-door visits")
+        for code, label, kind in VISITS:
+            rows.append((section, "", code, gettext(label), raw(report.visits[code], kind)))
+        for need, count in report.visits["needs"].items():
+            rows.append((section, need_label(need), f"needs.{need}", gettext("Needs found"), str(count)))
+    if report.registers:
+        section = gettext("Registers")
+        for code, label, kind in REGISTERS:
+            rows.append((section, "", code, gettext(label), raw(report.registers[code], kind)))
     section = gettext("Indicators")
     for code, label, kind, _higher in INDICATORS:
         rows.append((section, "", code, gettext(label), raw(report.indicators[code], kind)))
-    for month in report.months:
-        item = month["period"].code
-        rows.append((gettext("By month"), item, "meals", gettext("Meals served"), raw(month["meals"], "count")))
-        rows.append((gettext("By month"), item, "help_minutes", gettext("Hours of help given"),
-                     raw(month["help_minutes"], "hours")))
-        rows.append((gettext("By month"), item, "findings", gettext("Problems reported"),
-                     raw(month["findings"], "count")))
     return rows
 
 

@@ -56,6 +56,14 @@ def person_summary(community_id: int, user_id: int) -> dict:
                           "link": Link("visits.household_page", household_id=household[0])}}
 
 
+def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:
+    """The coverage page of the year (or the month) shows, grid by grid and worker by worker, what was counted."""
+    span = {"year": start.year} if (start.month, start.day, end) == (1, 1, date(start.year + 1, 1, 1)) \
+        else {"month": f"{start:%Y-%m}"}
+    return dict.fromkeys(("visits", "households_visited", "households", "nobody_home", "needs"),
+                         Link("visits.coverage", **span))
+
+
 def monthly_summary(community_id: int, start: date, end: date, now: datetime | None = None) -> dict:
     """Visits made in local dates [start, end): how many, how many households, nobody home, needs by kind."""
     since, until = local_to_utc(start, time(0)), local_to_utc(end, time(0))
