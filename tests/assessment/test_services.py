@@ -130,3 +130,28 @@ def test_the_demo_typed_its_communities_and_every_measure_reads_its_modules_summ
     assert all(s.score is not None or s.missing for s in found if s.lines)
     old_towns = [s for s in found if s.community.community_type == "old_town"]
     assert any(s.rank == 1 for s in old_towns) and any(s.rank is None and s.missing for s in old_towns)
+
+
+def _statements(call) -> int:
+    count = [0]
+
+    def counted(*_args):
+        count[0] += 1
+
+    sa.event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        call()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counted)
+    return count[0]
+
+
+def test_the_standings_take_as_many_statements_with_a_thousand_entries_as_with_ten(district, now):
+    places, admin = district
+    services.set_weights(admin, "kitchen.meals_per_hundred_elders", {"old_town": 10}, now)
+    services.standings(YEAR, now)  # the session's first reads (the weights just set, flushed) out of the way
+    few = _statements(lambda: services.standings(YEAR, now))
+    db.session.add_all(Entry(community_id=places["中华社区"].id, kind="document", day=date(YEAR, 1 + n % 12, 1 + n % 28),
+                             body="区委办", pages=2, recorded_by_id=admin.id, recorded_at=now) for n in range(1000))
+    db.session.flush()
+    assert _statements(lambda: services.standings(YEAR, now)) == few <= 50  # 5 communities, 2 modules: 48
