@@ -11,6 +11,7 @@ from .clock import utcnow
 from .errors import DomainError
 from .extensions import db
 from .models import Community, Role
+from .sharding import plan
 from .open311.demo import DEMO_API_KEY
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
@@ -18,7 +19,7 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 def register(app) -> None:
     backup.register(app)
-    for command in (demo_data, bench_data_command, demo_logins, demo_code, run_tick, user):
+    for command in (demo_data, bench_data_command, demo_logins, demo_code, run_tick, user, sharding_plan):
         app.cli.add_command(command)
 
 
@@ -78,6 +79,20 @@ def demo_code():
     if current_app.config["NEIGHBORS_ENV"] == "production":
         raise click.ClickException("demo-code is refused when NEIGHBORS_ENV=production.")
     click.echo(f"{two_factor.demo_code(utcnow())}  (valid for about 30 seconds; key {two_factor.DEMO_SECRET})")
+
+
+@click.command("sharding-plan")
+@with_appcontext
+def sharding_plan():
+    """Print the plan for sharding by community on Citus: what changes, and the statements that distribute."""
+    result = plan(db.metadata)
+    for heading, lines in (("Reference tables", result.reference), ("Distribution column made NOT NULL", result.not_null),
+                           ("Primary keys", result.primary_keys), ("Unique constraints", result.unique_constraints),
+                           ("Foreign keys between distributed tables", result.foreign_keys),
+                           ("Statements", result.statements())):
+        click.echo(f"-- {heading} ({len(lines)})")
+        for line in lines:
+            click.echo(line if heading == "Statements" else f"--   {line}")
 
 
 @click.command("tick")
