@@ -53,7 +53,11 @@ def csv_text(rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
 
 
 def tables_csv(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]], *, bom: bool = True) -> str:
-    """The sheets of a workbook as one CSV: each table under its title, a blank line between."""
+    """The sheets of a workbook as one CSV: one table as it is; several each under its title, a blank line
+    between."""
+    sheets = list(sheets)
+    if len(sheets) == 1:
+        return csv_text(sheets[0][1], bom=bom)
     rows: list[Sequence[Any]] = []
     for title, table in sheets:
         rows += [*([[]] if rows else []), [title], *table]

@@ -15,7 +15,7 @@ from ..models import Role
 from ..security import login_required, require_community, role_required
 from ..uploads import send_image
 from ..urls import safe_next
-from ..web import is_fragment_request, month_arg, refuse, render, see_other, submit, succeeded, then
+from ..web import is_fragment_request, month_arg, refuse, render, see_other, spreadsheet, submit, succeeded, then
 from . import public_holidays, services
 from .forms import (
     DEPARTMENT_FIELDS, AddToFindingForm, AlleyForm, AssignForm, BranchForm, DispatchForm, FindingForm, HolidayForm,
@@ -492,14 +492,13 @@ def stats():
                   alley_id=_int_arg("alley"), branch_id=_int_arg("branch"))
 
 
-@bp.get("/stats.csv")
+@bp.get("/stats.csv", defaults={"wanted": "csv"})
+@bp.get("/stats.xlsx", defaults={"wanted": "xlsx"})
 @login_required
-def stats_csv():
+def stats_download(wanted: str):
+    """The month's figures as .xlsx or CSV (the same table)."""
     figures, scope, month, _alley_ids = _month_figures()
-    response = make_response(services.stats_csv(figures, scope, f"{month:%Y-%m}"))
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="alley-stats-{month:%Y-%m}.csv"'
-    return response
+    return spreadsheet(services.stats_sheets(figures, scope, f"{month:%Y-%m}"), f"alley-stats-{month:%Y-%m}", wanted)
 
 
 # --- the branch secretary: members ------------------------------------------------------

@@ -267,9 +267,8 @@ def audit():
                                        start=form.start.data, end=form.end.data)
     except DomainError as error:
         return refuse(error, form=form, template="staff/audit.html", context=context)
-    if request.args.get("format") == "csv":
-        return Response(services.audit_csv(chosen), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="audit-{local_today().isoformat()}.csv"'})
+    if request.args.get("format") in ("csv", "xlsx"):
+        return spreadsheet(services.audit_sheets(chosen), f"audit-{local_today().isoformat()}", request.args["format"])
     context["entries"], context["more"] = services.audit_entries(chosen, page)
     return render("staff/audit.html", **context)
 

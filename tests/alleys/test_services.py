@@ -629,8 +629,9 @@ def test_month_stats_on_known_data(place):
     only_other = services.month_stats(place.community.id, date(2026, 12, 1), date(2027, 1, 1), later,
                                       alley_ids=[place.other_alley.id])
     assert only_other["findings_total"] == 1 and only_other["shifts_held"] == 0
-    csv_text = services.stats_csv(stats, "打铁巷", "2026-12")
-    assert "median_minutes_to_fix,43.0" in csv_text and "findings_obstruction,4" in csv_text
+    (_title, rows), = services.stats_sheets(stats, "打铁巷", "2026-12")
+    assert ["打铁巷", "2026-12", "上报到整改完成，中位数（分钟）", 43.0] in rows
+    assert ["打铁巷", "2026-12", "问题：占道", 4] in rows
 
 
 # --- the staff console's interfaces -------------------------------------------------------

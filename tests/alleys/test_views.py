@@ -6,6 +6,7 @@ from io import BytesIO
 import icalendar
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from neighbors.alleys import services
 from neighbors.alleys.policy import slot_kind
@@ -358,7 +359,9 @@ def test_stats_page_and_csv(web, auth, place):
     assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
     csv_response = web.get(f"/alleys/stats.csv?alley={place.alley.id}")
     assert csv_response.mimetype == "text/csv"
-    assert "findings_sanitation,1" in csv_response.get_data(as_text=True)
+    assert "问题：卫生,1" in csv_response.get_data(as_text=True)
+    sheet = load_workbook(BytesIO(web.get(f"/alleys/stats.xlsx?alley={place.alley.id}").get_data())).worksheets[0]
+    assert sheet.freeze_panes == "A2" and [c.value for c in sheet[1]] == ["范围", "月份", "指标", "数值"]
     assert web.get("/alleys/stats?month=garbage").status_code == 200
 
 

@@ -188,6 +188,7 @@ POST /alleys/findings/<int:finding_id>/close              login   303/404  403/4
 POST /alleys/findings/<int:finding_id>/add                login   303/404  403/404  303/404  303/404  403/404  303/404  303/404  303/404  404/303  303
 GET  /alleys/stats                                        login   403      403      200      200      403      200      200      200      200      200
 GET  /alleys/stats.csv                                    login   403      403      200      200      403      200      200      200      200      200
+GET  /alleys/stats.xlsx                                    login   403      403      200      200      403      200      200      200      200      200
 GET  /alleys/manage                                       login   403      403      403      403      403      403      403      200      200      200
 GET  /alleys/manage/alleys/new                            login   403      403      403      403      403      403      403      200      200      200
 POST /alleys/manage/alleys/new                            login   403      403      403      403      403      403      403      303      303      303
@@ -657,6 +658,7 @@ CALLS.update({
                                                        data=lambda world, where, actor: {"note": "今天又堵了"}),
     "GET /alleys/stats": Call(path=_with("/alleys/stats", "finding")),
     "GET /alleys/stats.csv": Call(path=_with("/alleys/stats.csv", "finding")),
+    "GET /alleys/stats.xlsx": Call(path=_with("/alleys/stats.xlsx", "finding")),
     "GET /alleys/manage": Call(path=_with("/alleys/manage", "alley")),
     "POST /alleys/manage/alleys/new": Call(
         path=_with("/alleys/manage/alleys/new", "branch"),

@@ -10,6 +10,7 @@ from neighbors.extensions import db
 from neighbors.links import Link
 from neighbors.models import AuditEntry, CarerLink, Role, User
 from neighbors.registry import EXTENSION, ModuleHooks, Registry
+from neighbors.spreadsheets import tables_csv
 from neighbors.staff import services
 from neighbors.staff.policy import policy
 from neighbors.workqueue import QueueItem
@@ -367,7 +368,7 @@ def test_audit_pages(world, now):
 def test_audit_csv_has_a_bom_and_one_row_per_entry(app, world):
     services.link_carer(world.staff, world.elder.id, world.resident.phone, "女儿")
     with app.test_request_context():
-        text = services.audit_csv(services.audit_filter(world.staff, None))
+        text = tables_csv(services.audit_sheets(services.audit_filter(world.staff, None)))
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").strip().splitlines()
     assert len(lines) == 2

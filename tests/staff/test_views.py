@@ -1,9 +1,11 @@
 """The HTTP contract of every staff page, for every kind of visitor (a parametrised table)."""
 import re
+from io import BytesIO
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from neighbors.extensions import db
 from neighbors.models import AuditEntry, CarerLink, User
@@ -242,6 +244,10 @@ def test_audit_page_and_csv(web, auth, world):
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     text = response.get_data().decode("utf-8")
     assert text.startswith("\ufeff") and text.count("carer.linked") == 1
+    workbook = load_workbook(BytesIO(web.get("/staff/audit?format=xlsx&action=carer.linked").get_data()))
+    sheet = workbook.worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].value == "时间" and sheet.max_row == 2
+    assert sheet["E2"].value == "carer.linked"
 
 
 def test_an_inverted_date_range_gets_422(client, auth, world):

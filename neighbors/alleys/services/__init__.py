@@ -31,7 +31,7 @@ from .segments import (
     officer_minutes, officers_of, pass_on_unaccepted, save_segment, segment_for, segments_of, set_owner,
 )
 from .signups import assign, assignable, release, sign_up, take_back, withdraw
-from .stats import median, month_stats, monthly_summary, percentile, stats_csv
+from .stats import median, month_stats, monthly_summary, percentile, stats_sheets
 
 __all__ = [
     "HELD_FOLDER", "HOLD_PHOTOS_FOR", "HORIZON_DAYS", "MAX_PHOTOS", "SHORT_NOTICE", "SIMILAR_WINDOW",
@@ -47,5 +47,5 @@ __all__ = [
     "reset_calendar", "resolve", "responsibility_stats", "route_for", "routes_of", "save_alley", "save_branch",
     "save_rule", "save_segment", "segment_for", "segments_of", "send_back", "send_to_department", "set_owner",
     "set_route", "shift_for", "shift_link", "sign_up", "similar_open", "staff_queue", "staff_queue_count",
-    "stats_csv", "sync_rule_shifts", "take_back", "upcoming_shifts", "verify", "withdraw",
+    "stats_sheets", "sync_rule_shifts", "take_back", "upcoming_shifts", "verify", "withdraw",
 ]

@@ -8,12 +8,13 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ...clock import local_to_utc
+from ...errors import N_
 from ...extensions import db
-from ...spreadsheets import csv_text
-from ..models import CATEGORIES, WITH_DEPARTMENT, Finding, PatrolShift, PatrolSignup
+from ..models import CATEGORIES, CATEGORY_LABELS, WITH_DEPARTMENT, Finding, PatrolShift, PatrolSignup
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -83,14 +84,28 @@ def month_stats(community_id: int, start: date, end: date, now: datetime,
     }
 
 
-def stats_csv(stats: dict, scope: str, month: str) -> str:
-    rows = [["scope", "month", "measure", "value"]]
+STATS_LABELS = {
+    "shifts_total": N_("Shifts"), "shifts_held": N_("Shifts held"),
+    "shifts_missed": N_("Shifts missed (nobody checked in)"), "slots_needed": N_("Places needed"),
+    "slots_filled": N_("Places filled"), "findings_total": N_("Problems reported in the month"),
+    "median_minutes_to_accept": N_("Report to accepted, median (minutes)"),
+    "p90_minutes_to_accept": N_("Report to accepted, 9 in 10 within (minutes)"),
+    "median_minutes_to_fix": N_("Report to fixed, median (minutes)"),
+    "p90_minutes_to_fix": N_("Report to fixed, 9 in 10 within (minutes)"),
+    "overdue_cases": N_("Cases past a deadline"),
+}
+
+
+def stats_sheets(stats: dict, scope: str, month: str) -> list[tuple[str, list[list]]]:
+    """The month's figures as one table (.xlsx or CSV), a figure a line, named in the reader's language."""
+    rows = [[_("Scope"), _("Month"), _("Figure"), _("Value")]]
     for key, value in stats.items():
         if key == "findings_by_category":
-            rows += [[scope, month, f"findings_{code}", count] for code, count in value.items()]
-        else:
-            rows.append([scope, month, key, "" if value is None else value])
-    return csv_text(rows, bom=False)
+            rows += [[scope, month, _("Problems: %(category)s", category=CATEGORY_LABELS.get(code, code)), count]
+                     for code, count in value.items()]
+        elif key in STATS_LABELS:
+            rows.append([scope, month, _(STATS_LABELS[key]), "" if value is None else value])
+    return [(_("Monthly figures"), rows)]
 
 
 def _shift_figures(community_id: int, start: date, end: date, now: datetime) -> dict:

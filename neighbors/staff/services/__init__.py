@@ -3,7 +3,7 @@
 Every public function takes the acting staff member (or a community id they were checked for) and the time
 explicitly; the ones that change something are one transaction each (`@service`).
 """
-from .audit_log import (AUDIT_CSV_LIMIT, AUDIT_PAGE, AuditFilter, AuditText, action_label, audit_actions, audit_csv,
+from .audit_log import (AUDIT_CSV_LIMIT, AUDIT_PAGE, AuditFilter, AuditText, action_label, audit_actions, audit_sheets,
                         audit_entries, audit_filter, describe)
 from .carers import link_carer, unlink_carer
 from .labels import STATUS_LABELS, TRUST_LABELS, status_label
@@ -17,7 +17,7 @@ from .work_queue import (WorkQueue, age, age_text, foundation_queue, link_key, q
 __all__ = [
     "AUDIT_CSV_LIMIT", "AUDIT_PAGE", "DEPARTMENTS", "PEOPLE_PAGE", "STATUS_LABELS", "TRUST_LABELS", "AuditFilter",
     "AuditText", "Registered", "WorkQueue", "action_label", "age", "age_text", "all_communities", "audit_actions",
-    "audit_csv", "audit_entries", "audit_filter", "buildings_of", "cared_for_by", "carer_links_of",
+    "audit_sheets", "audit_entries", "audit_filter", "buildings_of", "cared_for_by", "carer_links_of",
     "describe", "foundation_queue", "grant_role", "link_carer", "link_key", "managed_community",
     "module_summaries", "password_reset_target", "person", "queue_version", "register_resident", "reset_password",
     "revoke_role", "search_people", "set_volunteer_verified", "status_label", "switchable_communities",

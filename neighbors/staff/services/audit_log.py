@@ -14,7 +14,6 @@ from ...extensions import db
 from ...audit import FOUNDATION_ACTIONS, AuditAction
 from ...models import AuditEntry, User
 from ...registry import installed
-from ...spreadsheets import csv_text
 from ...templating import as_list
 from ..policy import policy
 from .people import all_communities, like, managed_community
@@ -140,24 +139,23 @@ def _plain(action: AuditAction | None, key: str, value) -> str:
     return str(value)
 
 
-def audit_csv(chosen: AuditFilter) -> str:
-    """The filtered log as CSV, oldest first, with a BOM so Excel reads the Chinese correctly."""
+def audit_sheets(chosen: AuditFilter) -> list[tuple[str, list[list]]]:
+    """The filtered log as one table (.xlsx or CSV), oldest first, headed in the reader's language."""
     rows = db.session.scalars(
         _audit_statement(chosen).order_by(AuditEntry.created_at, AuditEntry.id).limit(AUDIT_CSV_LIMIT)
     )
     names = {c.id: c.name for c in all_communities()}
     header = [gettext("Time"), gettext("Community"), gettext("Who"), gettext("Act"), gettext("Code"),
-                     gettext("Record"), gettext("Person concerned"), gettext("Before"), gettext("After"),
-                     gettext("Reason")]
-    return csv_text([header, *([
-            to_local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-            names.get(entry.community_id, ""),
-            entry.actor.name if entry.actor else gettext("System"),
-            describe(entry).sentence,
-            entry.action,
-            f"{entry.target_type} {entry.target_id}" if entry.target_id else entry.target_type,
-            entry.subject.name if entry.subject else "",
-            json.dumps(entry.before, ensure_ascii=False, sort_keys=True) if entry.before else "",
-            json.dumps(entry.after, ensure_ascii=False, sort_keys=True) if entry.after else "",
-            entry.reason,
-        ] for entry in rows)])
+              gettext("Record"), gettext("Person concerned"), gettext("Before"), gettext("After"), gettext("Reason")]
+    return [(gettext("Audit log"), [header, *([
+        to_local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+        names.get(entry.community_id, ""),
+        entry.actor.name if entry.actor else gettext("System"),
+        describe(entry).sentence,
+        entry.action,
+        f"{entry.target_type} {entry.target_id}" if entry.target_id else entry.target_type,
+        entry.subject.name if entry.subject else "",
+        json.dumps(entry.before, ensure_ascii=False, sort_keys=True) if entry.before else "",
+        json.dumps(entry.after, ensure_ascii=False, sort_keys=True) if entry.after else "",
+        entry.reason,
+    ] for entry in rows)])]
