@@ -271,9 +271,9 @@ def profiles(alone: dict, targets: dict, requests_each: int = 5) -> dict:
             def one(number: int):
                 if page.method == "POST":
                     meals = targets["open_meal_ids"]
+                    key = f"profile{number:027d}{time.time_ns() % 1000:03d}"
                     return client.post(f"/kitchen/meals/{meals[number % len(meals)]}/order",
-                                       data={**order_form(targets, "", f"profile{number:027d}{time.time_ns() % 1000:03d}"),
-                                             "also": "1"})
+                                       data={**order_form(targets, "", key), "also": "1"})
                 return client.get(page.url(targets))
 
             status = one(0).status_code  # warm: templates compiled
@@ -348,25 +348,29 @@ def write_report(report: dict) -> None:
              "|---|---|---|---|---|---|---|---|"]
     for step in report["steps"]:
         total = step["total"]
-        lines.append(f"| {step['think_s']}-{3 * step['think_s']:g} | {total['rps']} | {total['rps'] / PEAK_RPS:.1f} | {total['p50_ms']:.0f} | "
+        lines.append(f"| {step['think_s']}-{3 * step['think_s']:g} | {total['rps']} | {total['rps'] / PEAK_RPS:.1f} | "
+                     f"{total['p50_ms']:.0f} | "
                      f"{total['p95_ms']:.0f} | {total['p99_ms']:.0f} | {total['failures']} | {step['holds']} |")
     best = report.get("best")
+    shown = best or report["steps"][0]
     if best:
         lines += ["", f"Highest rate that holds: {best['users']} people thinking {best['think_s']:g}-"
                   f"{3 * best['think_s']:g} s, {best['total']['rps']} req/s = "
-                  f"{best['total']['rps'] / PEAK_RPS:.1f} x the district's peak", "",
-                  "| page | req/s in the rush | p50 ms | p95 ms | p99 ms | failures |", "|---|---|---|---|---|---|"]
-        for name, page in sorted(best["pages"].items()):
-            lines.append(f"| {name} | {page['rps']} | {page['p50_ms']:.0f} | {page['p95_ms']:.0f} | "
-                         f"{page['p99_ms']:.0f} | {page['failures']} |")
+                  f"{best['total']['rps'] / PEAK_RPS:.1f} x the district's peak"]
+    else:
+        lines += ["", "No step held; the pages at the first (slowest) step:"]
+    lines += ["", "| page | req/s in the rush | p50 ms | p95 ms | p99 ms | failures |", "|---|---|---|---|---|---|"]
+    for name, page in sorted(shown["pages"].items()):
+        lines.append(f"| {name} | {page['rps']} | {page['p50_ms']:.0f} | {page['p95_ms']:.0f} | "
+                     f"{page['p99_ms']:.0f} | {page['failures']} |")
     lines += ["", "| page alone (wrk -c8, HTTPS through nginx) | req/s | x /healthz | p50 ms | p99 ms | errors |",
               "|---|---|---|---|---|---|"]
     for name, page in report["alone"].items():
         if "rps" in page:
             lines.append(f"| {name} | {page['rps']} | {page['ratio']} | {page['p50_ms']} | {page['p99_ms']} | "
                          f"{page['errors']} |")
-    lines += ["", "| page under its share of /healthz | ms a request (in-process) | SQL statements | SQL ms | profile |",
-              "|---|---|---|---|---|"]
+    lines += ["", "| page under its share of /healthz | ms a request (in-process) | SQL statements | SQL ms | "
+              "profile |", "|---|---|---|---|---|"]
     for name, found in report["profiles"].items():
         lines.append(f"| {name} | {found['ms_per_request']} | {found['statements']} | {found['sql_ms']} | "
                      f"{found['profile']} |")
@@ -414,8 +418,8 @@ def main(argv=None) -> int:
             report["steps"].append(step)
             print(f"    {step['total']['rps']} req/s, p95 {step['total']['p95_ms']} ms, "
                   f"{step['total']['failures']} failures", flush=True)
-            if not step["holds"]:
-                break
+            if len(report["steps"]) >= 2 and not any(earlier["holds"] for earlier in report["steps"][-2:]):
+                break  # two steps in a row over the limit (one alone may be the shared machine's hiccup)
         holding = [step for step in report["steps"] if step["holds"]]
         report["best"] = max(holding, key=lambda step: step["total"]["rps"]) if holding else None
         time.sleep(1)
