@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..clock import local_today, utcnow
 from ..errors import DomainError
 from ..security import login_required
-from ..web import refuse, render, submit, then
+from ..web import refuse, render, spreadsheet, submit, then
 from . import services
 from .forms import BODY_LABELS, KIND_LABELS, EntryForm, RefuseForm, entry_form
 from .models import Kind
@@ -172,5 +172,9 @@ def street():
         period = services.parse_period(request.args.get("month"), local_today())
     except DomainError as error:
         return refuse(error)
-    return render("registers/street.html", scope=scope, period=period, streets=services.streets(),
-                  lines=services.compare(scope, period, utcnow()), columns=services.highlights())
+    lines, columns = services.compare(scope, period, utcnow()), services.highlights()
+    if request.args.get("format"):
+        return spreadsheet(services.street_sheets(lines, columns, period.code), f"street-{period.code}",
+                           request.args["format"])
+    return render("registers/street.html", scope=scope, period=period, streets=services.streets(), lines=lines,
+                  columns=columns)

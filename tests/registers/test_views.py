@@ -85,6 +85,11 @@ def test_the_street_refuses_a_duplicate_and_sees_only_its_communities(auth, web,
     street = web.get("/staff/registers/street").get_data(as_text=True)
     assert 'data-community="镇海社区"' in street and 'data-community="中华社区"' in street
     assert "鹭江道社区" not in street
+    sheet = load_workbook(io.BytesIO(web.get("/staff/registers/street?format=xlsx").get_data())).worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].value == "社区" and sheet["B1"].value == "会议数"
+    assert {sheet.cell(row, 1).value for row in (2, 3)} == {"镇海社区", "中华社区"} and sheet.max_row == 3
+    csv_text = web.get("/staff/registers/street?format=csv").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").startswith("社区,会议数") and "鹭江道社区" not in csv_text
 
 
 def test_community_staff_do_not_compare_communities(auth, web, staff):
@@ -123,3 +128,12 @@ def test_the_street_officers_menu_leads_to_the_registers_not_to_a_community_cons
     auth.login(staff)
     menu = web.get("/staff/registers/").get_data(as_text=True).split('class="main-nav', 1)[1].split("</nav>", 1)[0]
     assert "/staff/registers/" in menu and "/visits/" in menu
+
+
+@pytest.mark.parametrize("page", ["statistics", "bulletin", "street"])
+def test_the_admin_chooses_a_street_and_its_downloads_keep_it(auth, web, admin, community, far, page):
+    """Choosing a street answered 500 on the statistics and the bulletin (the page lost its gettext)."""
+    auth.login(admin)
+    answer = web.get(f"/staff/registers/{page}?street={community.sub_district_id}")
+    assert answer.status_code == 200
+    assert f"street={community.sub_district_id}" in re.search(r'data-testid="xlsx"[^>]*', answer.get_data(as_text=True))[0]

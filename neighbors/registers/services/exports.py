@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from ...errors import N_
 from ...spreadsheets import csv_text, xlsx_bytes
 from .statistics import FIGURES, Row, Statistics
+from .street import CommunityLine
 
 HEADERS = {
     "meetings": N_("Meetings"),
@@ -55,3 +56,13 @@ def statistics_csv(stats: Statistics) -> str:
     """Both tables one after the other, a blank line between."""
     by_community, by_body = sheets(stats)
     return csv_text([[stats.period.code], *by_community[1], [], *by_body[1]])
+
+
+def street_sheets(lines: list[CommunityLine], columns: list[str], period_code: str) -> list[tuple[str, list[list]]]:
+    """The street's communities side by side (`compare`): the registers' figures, the work waiting and the other
+    modules' main figures of the month, one community a line."""
+    header = [_("Community"), *(_(HEADERS[name]) for name in FIGURES), _("Waiting in the work queue"),
+              *(_(label) for label in columns)]
+    rows = [[line.registers.name, *(_value(name, line.registers.now) for name in FIGURES), line.queue,
+             *("" if value is None else value for value in line.highlights)] for line in lines]
+    return [(_("Communities side by side") + f" {period_code}", [header, *rows])]
