@@ -1,7 +1,7 @@
 """The registers' pages: each view parses a form, calls one service and responds (303, page, 422 or 409)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +15,6 @@ from .models import Kind
 from .policy import policy
 
 bp = Blueprint("registers", __name__, url_prefix="/staff/registers")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.context_processor
@@ -139,13 +138,8 @@ def _statistics(quarter: bool):
         return refuse(error)
     stats = services.statistics(scope.communities, period)
     name = f"{'bulletin' if quarter else 'statistics'}-{period.code}"
-    wanted = request.args.get("format")
-    if wanted == "xlsx":
-        return Response(services.statistics_xlsx(stats),
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'}, mimetype=XLSX)
-    if wanted == "csv":
-        return Response(services.statistics_csv(stats), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if request.args.get("format"):
+        return spreadsheet(services.statistics_sheets(stats), name, request.args["format"])
     template = "registers/print.html" if request.args.get("view") == "print" else "registers/statistics.html"
     return render(template, stats=stats, scope=scope, quarter=quarter, streets=services.streets(),
                   street_id=scope.street.id if scope.street else None)

@@ -11,6 +11,7 @@ from neighbors.extensions import db
 from neighbors.models import Role, User
 from neighbors.registers import services
 from neighbors.registers.models import Entry
+from neighbors.spreadsheets import xlsx_bytes
 
 BODIES = ("区委办", "区民政局", "区卫健局", "区城管局")
 FIRST = date(2025, 1, 1)
@@ -115,7 +116,7 @@ def test_the_spreadsheet_has_both_tables_with_chinese_headers(app, community, st
     insert(rows, now)
     stats = services.statistics([community], services.parse_period("2026-02", date(2026, 5, 11)))
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
-        book = load_workbook(BytesIO(services.statistics_xlsx(stats)))
+        book = load_workbook(BytesIO(xlsx_bytes(services.statistics_sheets(stats))))
     by_community, by_body = book.worksheets
     assert by_community["A1"].value == "社区" and by_community["B1"].value == "会议数"
     assert by_community["A2"].value == community.name

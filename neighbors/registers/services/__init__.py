@@ -6,7 +6,7 @@ from .entries import (
     COMMON_BODIES, Details, bodies_used, clean, correct_entry, details_of, entries_of, entry_for, history_of,
     record_entry, refuse_duplicate,
 )
-from .exports import HEADERS, statistics_csv, statistics_xlsx, street_sheets
+from .exports import HEADERS, statistics_sheets, street_sheets
 from .personal_data import erase_person, personal_data
 from .scope import Scope, scope_for, streets
 from .statistics import (
@@ -18,7 +18,7 @@ from .street import CommunityLine, compare, highlights
 __all__ = [
     "COMMON_BODIES", "Details", "bodies_used", "clean", "correct_entry", "details_of", "entries_of", "entry_for",
     "history_of", "record_entry", "refuse_duplicate",
-    "HEADERS", "statistics_csv", "statistics_xlsx", "street_sheets",
+    "HEADERS", "statistics_sheets", "street_sheets",
     "Scope", "scope_for", "streets",
     "FIGURES", "Period", "Row", "Statistics", "change", "cost_minutes", "parse_listed_period", "parse_period", "period_of", "statistics",
     "CommunityLine", "compare", "highlights",

@@ -1,11 +1,10 @@
-"""The monthly statistics and the quarterly bulletin as a spreadsheet (.xlsx) or CSV, with the reader's-language
-headers (Chinese first), through the one spreadsheet writer (neighbors/spreadsheets.py)."""
+"""The registers' tables for the one download (`web.spreadsheet`: .xlsx or CSV), headed in the reader's language
+(Chinese first): the monthly statistics and the quarterly bulletin, and the street's communities side by side."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from ...errors import N_
-from ...spreadsheets import csv_text, xlsx_bytes
 from .statistics import FIGURES, Row, Statistics
 from .street import CommunityLine
 
@@ -40,22 +39,14 @@ def _line(row: Row, name: str) -> list:
     return cells
 
 
-def sheets(stats: Statistics) -> list[tuple[str, list[list]]]:
+def statistics_sheets(stats: Statistics) -> list[tuple[str, list[list]]]:
+    """By community (with the total) and by calling body, this period against a year and a quarter earlier."""
     communities = [_header(_("Community")), *(_line(row, row.name) for row in stats.communities)]
     if stats.total is not None:
         communities.append(_line(stats.total, _("Total")))
     bodies = [_header(_("Calling body")), *(_line(row, row.name) for row in stats.bodies)]
-    return [(_("By community"), communities), (_("By calling body"), bodies)]
-
-
-def statistics_xlsx(stats: Statistics) -> bytes:
-    return xlsx_bytes(sheets(stats))
-
-
-def statistics_csv(stats: Statistics) -> str:
-    """Both tables one after the other, a blank line between."""
-    by_community, by_body = sheets(stats)
-    return csv_text([[stats.period.code], *by_community[1], [], *by_body[1]])
+    return [(f"{_('By community')} {stats.period.code}", communities),
+            (f"{_('By calling body')} {stats.period.code}", bodies)]
 
 
 def street_sheets(lines: list[CommunityLine], columns: list[str], period_code: str) -> list[tuple[str, list[list]]]:
