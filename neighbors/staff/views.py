@@ -315,7 +315,10 @@ def district():
         period = reports.parse_month(request.args.get("month"), local_today())
     except DomainError as error:
         return refuse(error, template="staff/district.html", context={"groups": [], "period": None})
-    return render("staff/district.html", groups=reports.district(period, utcnow()), period=period)
+    groups = reports.district(period, utcnow())
+    if request.args.get("format"):
+        return spreadsheet(reports.district_sheets(groups, period), f"district-{period.code}", request.args["format"])
+    return render("staff/district.html", groups=groups, period=period)
 
 
 SETTINGS_PAGES = [

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from openpyxl import load_workbook
 import sqlalchemy as sa
 from PIL import Image
 from werkzeug.datastructures import FileStorage
@@ -367,6 +368,11 @@ def test_the_district_view_ranks_within_each_type(client, auth, march, app):
     auth.login(world.admin)
     page = client.get("/staff/district?month=2026-03").get_data(as_text=True)
     assert "老城区" in page and "新城区" in page and "村改居" in page and "第1名" in page
+    sheet = load_workbook(io.BytesIO(client.get("/staff/district?month=2026-03&format=xlsx").get_data())).worksheets[0]
+    assert sheet.freeze_panes == "A2" and [c.value for c in sheet[1]][:4] == ["社区类型", "社区", "居民", "65岁以上老人"]
+    lines = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert lines["镇海社区"][0] == "老城区" and lines["镇海社区"][5] == 1 and lines["中华社区"][5] is None
+    assert "镇海社区" in client.get("/staff/district?month=2026-03&format=csv").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("values, higher, expected", [

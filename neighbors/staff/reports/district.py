@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from ...extensions import db
 from ...models import Community, CommunityType
+from ...templating import COMMUNITY_KINDS
 from .figures import INDICATOR_SOURCES, indicators, population, summaries
 from .labels import INDICATORS
 from .periods import Period
@@ -62,3 +64,21 @@ def district(period: Period, now: datetime) -> list[DistrictGroup]:
         rows.sort(key=lambda row: (row.ranks["meals_per_100_elders"] or unplaced, row.community.name))
         groups.append(DistrictGroup(kind, rows))
     return groups
+
+
+def district_sheets(groups: list[DistrictGroup], period: Period) -> list[tuple[str, list[list]]]:
+    """The district view as one table (.xlsx or CSV): each community's type, people, figures and rank in its type."""
+    header = [gettext("Type of community"), gettext("Community"), gettext("Residents"), gettext("Elders 65+")]
+    for _code, label, _kind, _higher in INDICATORS:
+        header += [gettext(label), gettext("%(figure)s: rank in its type", figure=gettext(label))]
+    rows = [header]
+    for group in groups:
+        for row in group.rows:
+            cells = [str(COMMUNITY_KINDS.get(group.kind.value, group.kind.value)), row.community.name,
+                     row.population["residents"], row.population["elders"]]
+            for code, *_rest in INDICATORS:
+                value = row.indicators[code]
+                cells += [round(value, 1) if isinstance(value, float) else ("" if value is None else value),
+                          row.ranks.get(code) or ""]
+            rows.append(cells)
+    return [(f"{gettext('District view')} {period.code}", rows)]
