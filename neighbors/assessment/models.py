@@ -15,14 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import CommunityScoped, UTCDateTime
-from ..errors import N_
 from ..extensions import db
 from ..models import Community, CommunityType
 
 MAX_WEIGHT = 100
 TYPES = tuple(CommunityType)
-TYPE_LABELS = {CommunityType.NEW_TOWN.value: N_("New town"), CommunityType.OLD_TOWN.value: N_("Old town"),
-               CommunityType.VILLAGE.value: N_("Former village")}
 
 
 class IndicatorWeight(db.Model):

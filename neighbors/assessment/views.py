@@ -9,10 +9,11 @@ from ..clock import local_today, utcnow
 from ..errors import DomainError
 from ..forms import EmptyForm
 from ..security import login_required
+from ..templating import COMMUNITY_KINDS
 from ..web import refuse, render, spreadsheet, submit, then
 from . import services
 from .forms import WeightsForm, weights_form
-from .models import TYPE_LABELS, TYPES
+from .models import TYPES
 from .policy import policy
 
 bp = Blueprint("assessment", __name__, url_prefix="/staff/assessment")
@@ -20,7 +21,7 @@ bp = Blueprint("assessment", __name__, url_prefix="/staff/assessment")
 
 @bp.context_processor
 def helpers():
-    return {"may": policy.for_templates(current_user), "type_label": lambda t: _(TYPE_LABELS.get(t, t)),
+    return {"may": policy.for_templates(current_user), "type_label": lambda t: str(COMMUNITY_KINDS.get(t, t)),
             "types": [t.value for t in TYPES], "figure": _figure,
             "missing": lambda standing: "、".join(_(label) for label in standing.missing_labels)}
 

@@ -27,8 +27,9 @@ def district(app, now):
     admin = make_user(places["镇海社区"], Role.ADMIN, name="叶振国")
     for number, (name, count) in enumerate([*MEETINGS.items(), ("深田社区", 3)]):
         for n in range(count):
-            db.session.add(Entry(community_id=places[name].id, kind="meeting", day=date(YEAR, 1, 5) + timedelta(days=9 * n + number),
-                                 body="区民政局", minutes=60, staff_count=1, recorded_by_id=admin.id, recorded_at=now))
+            day = date(YEAR, 1, 5) + timedelta(days=9 * n + number)
+            db.session.add(Entry(community_id=places[name].id, kind="meeting", day=day, body="区民政局", minutes=60,
+                                 staff_count=1, recorded_by_id=admin.id, recorded_at=now))
     db.session.flush()
     services.set_weights(admin, "registers.meetings", {"old_town": 70, "new_town": 100}, now)
     services.set_weights(admin, "registers.meeting_hours", {"old_town": 30}, now)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ..models import TYPE_LABELS
+from ...templating import COMMUNITY_KINDS
 from .scoring import Standing
+
+
+def _type(community_type: str) -> str:
+    return str(COMMUNITY_KINDS.get(community_type, community_type))
 
 
 def _rounded(value: float | None) -> float | str:
@@ -15,11 +19,10 @@ def _rounded(value: float | None) -> float | str:
 def sheets(found: list[Standing], year: int) -> list[tuple[str, list[list]]]:
     results = [[_("Type of community"), _("Community"), _("Score"), _("Rank in its type"), _("Ranked in its type"),
                 _("Not ranked: missing")]]
-    results += [[_(TYPE_LABELS[s.community.community_type]), s.community.name, _rounded(s.score),
-                 s.rank or "", s.ranked_in_type or "", "、".join(_(label) for label in s.missing_labels)]
-                for s in found]
-    lines = [[_("Community"), _("Indicator"), _("Raw value"), _("Unit of measure"), _("Normalised (0-100)"), _("Weight"),
-              _("Contribution to the score")]]
+    results += [[_type(s.community.community_type), s.community.name, _rounded(s.score), s.rank or "",
+                 s.ranked_in_type or "", "、".join(_(label) for label in s.missing_labels)] for s in found]
+    lines = [[_("Community"), _("Indicator"), _("Raw value"), _("Unit of measure"), _("Normalised (0-100)"),
+              _("Weight"), _("Contribution to the score")]]
     lines += [[s.community.name, _(line.label), _rounded(line.raw), _(line.unit), _rounded(line.normalised),
                line.weight, _rounded(line.contribution)] for s in found for line in s.lines]
     return [(_("Assessment %(year)s", year=year), results), (_("How each score is made"), lines)]
