@@ -80,11 +80,6 @@ bench: setup wrk
 rush: setup wrk stack-packages
 	$(BIN)/python -m bench.rush.run
 
-# The lunch rush of the whole district through the production stack (bench/rush: Locust, headless) and each page's
-# share of /healthz, in one run of about 10 minutes; figures in bench/results/rush.md (README, Performance).
-rush: setup wrk stack-packages
-	$(BIN)/python -m bench.rush.run
-
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty
