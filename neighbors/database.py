@@ -127,3 +127,11 @@ class CommunityScoped:
 
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True, sort_order=-1)
+
+
+def same_community(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """A join's ON clause that also joins on the community: `.join(Meal, same_community(Meal.id ==
+    Order.meal_id))`. Rows of one community live on one node of a sharded database (neighbors/sharding.py), and
+    a join that names the community stays there."""
+    left, right = condition.left.table, condition.right.table
+    return sa.and_(condition, left.c.community_id == right.c.community_id)

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, Conflict
 from ...extensions import db
 from ...models import User
@@ -46,7 +46,7 @@ def attendance(community_id: int, user_id: int, start: date, end: date, now: dat
     """Per member for local dates [start, end): shifts signed up, attended and missed."""
     rows = db.session.execute(
         sa.select(PatrolSignup.checked_in_at, PatrolShift.ends_at)
-        .join(PatrolShift, PatrolShift.id == PatrolSignup.shift_id)
+        .join(PatrolShift, same_community(PatrolShift.id == PatrolSignup.shift_id))
         .where(PatrolSignup.community_id == community_id, PatrolSignup.user_id == user_id,
                PatrolShift.cancelled_at.is_(None), PatrolShift.day >= start, PatrolShift.day < end)).all()
     return {
@@ -61,7 +61,7 @@ def member_attendance(community_id: int, start: date, end: date, now: datetime,
     """Per member for local dates [start, end): name, signed up, attended, missed; most missed first."""
     query = (sa.select(User.id, User.name, PatrolSignup.checked_in_at, PatrolShift.ends_at)
              .join(PatrolSignup, PatrolSignup.user_id == User.id)
-             .join(PatrolShift, PatrolShift.id == PatrolSignup.shift_id)
+             .join(PatrolShift, same_community(PatrolShift.id == PatrolSignup.shift_id))
              .where(PatrolShift.community_id == community_id, PatrolShift.cancelled_at.is_(None),
                     PatrolShift.day >= start, PatrolShift.day < end))
     if alley_ids is not None:

@@ -8,7 +8,7 @@ import icalendar
 import sqlalchemy as sa
 
 from ...clock import utcnow
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, NotFound
 from ...extensions import db
 from ...models import User
@@ -60,7 +60,7 @@ def calendar_ics(token: str, now: datetime, host: str = "neighbors") -> bytes:
     calendar.add("x-wr-calname", "巷道巡查 / Alley patrols")
     calendar.add("x-wr-timezone", "Asia/Shanghai")
     shifts = db.session.scalars(
-        sa.select(PatrolShift).join(PatrolSignup, PatrolSignup.shift_id == PatrolShift.id)
+        sa.select(PatrolShift).join(PatrolSignup, same_community(PatrolSignup.shift_id == PatrolShift.id))
         .where(PatrolShift.community_id == feed.community_id, PatrolSignup.user_id == feed.user_id,
                PatrolShift.cancelled_at.is_(None), PatrolShift.ends_at > now - timedelta(days=30))
         .order_by(PatrolShift.starts_at))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ...clock import local_today, utcnow
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...i18n import term
@@ -81,7 +82,7 @@ def staff_queue_count(community_id: int, now: datetime) -> int:
             PatrolShift.community_id == community_id, PatrolShift.cancelled_at.is_(None),
             PatrolShift.starts_at > now, PatrolShift.starts_at < now + timedelta(days=2),
             PatrolShift.starts_at <= now + SHORT_NOTICE))
-        .outerjoin(PatrolSignup, PatrolSignup.shift_id == PatrolShift.id)
+        .outerjoin(PatrolSignup, same_community(PatrolSignup.shift_id == PatrolShift.id))
     ).all()
     needs: dict[int, dict] = {}
     filled: dict[int, Counter] = {}

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from ... import accounts
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...models import User
@@ -31,7 +32,7 @@ def upcoming_shifts(community_id: int, now: datetime, days: int = 14, alley_ids:
 
 def my_shifts(user: User, now: datetime, days: int = HORIZON_DAYS) -> list[PatrolShift]:
     return list(db.session.scalars(
-        sa.select(PatrolShift).join(PatrolSignup, PatrolSignup.shift_id == PatrolShift.id)
+        sa.select(PatrolShift).join(PatrolSignup, same_community(PatrolSignup.shift_id == PatrolShift.id))
         .where(PatrolShift.community_id == user.community_id, PatrolSignup.user_id == user.id,
                PatrolShift.cancelled_at.is_(None), PatrolShift.ends_at > now,
                PatrolShift.starts_at < now + timedelta(days=days))

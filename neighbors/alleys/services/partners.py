@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ...database import same_community
 from ...errors import N_, Conflict, InvalidInput
 from ...extensions import db
 from ...models import User
@@ -34,7 +35,7 @@ def _last_change():
 
 def find_cases(query: CaseQuery) -> list[PublicCase]:
     """One community's cases, newest first, in one statement."""
-    select = (sa.select(Finding, Alley.name, _last_change()).join(Alley, Alley.id == Finding.alley_id)
+    select = (sa.select(Finding, Alley.name, _last_change()).join(Alley, same_community(Alley.id == Finding.alley_id))
               .where(Finding.community_id == query.community_id))
     if query.ids is not None:
         select = select.where(Finding.id.in_(query.ids))

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...models import User
@@ -26,7 +27,7 @@ def personal_data(person: User) -> list[PersonalData]:
 
 def _findings(person: User) -> PersonalData:
     rows = db.session.execute(
-        sa.select(Finding, Alley.name).join(Alley, Finding.alley_id == Alley.id)
+        sa.select(Finding, Alley.name).join(Alley, same_community(Finding.alley_id == Alley.id))
         .where(Finding.community_id == person.community_id, Finding.reporter_id == person.id)
         .order_by(Finding.id)).all()
     return PersonalData(
@@ -49,7 +50,8 @@ def _photos(person: User) -> PersonalData:
 def _shifts(person: User) -> PersonalData:
     rows = db.session.execute(
         sa.select(PatrolSignup, PatrolShift.starts_at, Alley.name)
-        .join(PatrolShift, PatrolSignup.shift_id == PatrolShift.id).join(Alley, PatrolShift.alley_id == Alley.id)
+        .join(PatrolShift, same_community(PatrolSignup.shift_id == PatrolShift.id))
+        .join(Alley, same_community(PatrolShift.alley_id == Alley.id))
         .where(PatrolSignup.community_id == person.community_id, PatrolSignup.user_id == person.id)
         .order_by(PatrolShift.starts_at)).all()
     return PersonalData(
@@ -61,7 +63,7 @@ def _shifts(person: User) -> PersonalData:
 def _branches(person: User) -> PersonalData:
     rows = db.session.execute(
         sa.select(AlleyBranch.name, BranchMember.kind, BranchMember.joined_at)
-        .join(AlleyBranch, BranchMember.branch_id == AlleyBranch.id)
+        .join(AlleyBranch, same_community(BranchMember.branch_id == AlleyBranch.id))
         .where(BranchMember.community_id == person.community_id, BranchMember.user_id == person.id)).all()
     return PersonalData(
         N_("Party branches"),

@@ -167,7 +167,8 @@ def sync_rule_shifts(rule: PatrolRule, now: datetime) -> int:
 
 def _make_shift(rule: PatrolRule, day: date, starts_at: datetime, ends_at: datetime, now: datetime) -> int:
     """1 if the day's shift was made now, 0 if one exists already (started, or made by another server)."""
-    if db.session.scalar(sa.select(PatrolShift.id).where(PatrolShift.rule_id == rule.id, PatrolShift.day == day)):
+    if db.session.scalar(sa.select(PatrolShift.id).where(PatrolShift.community_id == rule.community_id,
+                                                        PatrolShift.rule_id == rule.id, PatrolShift.day == day)):
         return 0  # a shift of this day has already started
     try:
         with db.session.begin_nested():

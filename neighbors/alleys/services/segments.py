@@ -67,7 +67,8 @@ def save_segment(actor: User, alley_id: int, name: str, landmarks: str, now: dat
     segment = segment_for(actor, segment_id) if segment_id else None
     if segment is not None and segment.alley_id != alley.id:
         raise NotFound(N_("That segment was not found."))
-    if db.session.scalar(sa.select(AlleySegment.id).where(AlleySegment.alley_id == alley.id,
+    if db.session.scalar(sa.select(AlleySegment.id).where(AlleySegment.community_id == alley.community_id,
+                                                          AlleySegment.alley_id == alley.id,
                                                           AlleySegment.name == name,
                                                           AlleySegment.id != (segment.id if segment else 0))):
         raise InvalidInput(N_("This alley already has a segment of that name."), field="name")

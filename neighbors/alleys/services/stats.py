@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ...clock import local_to_utc
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ..models import CATEGORIES, CATEGORY_LABELS, WITH_DEPARTMENT, Finding, PatrolShift, PatrolSignup
@@ -114,7 +115,7 @@ def _shift_figures(community_id: int, start: date, end: date, now: datetime) -> 
     shift_rows = db.session.execute(
         sa.select(PatrolShift.id, PatrolShift.needs, ended, PatrolSignup.kind, sa.func.count(PatrolSignup.id),
                   sa.func.count(PatrolSignup.checked_in_at))
-        .outerjoin(PatrolSignup, PatrolSignup.shift_id == PatrolShift.id)
+        .outerjoin(PatrolSignup, same_community(PatrolSignup.shift_id == PatrolShift.id))
         .where(PatrolShift.community_id == community_id, PatrolShift.cancelled_at.is_(None),
                PatrolShift.day >= start, PatrolShift.day < end)
         .group_by(PatrolShift.id, PatrolSignup.kind)).all()

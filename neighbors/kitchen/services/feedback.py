@@ -33,7 +33,8 @@ def leave_feedback(actor: User, order_id: int, rating: int, comment: str, now: d
         raise InvalidInput(N_("Choose 1 to 5 stars."), field="rating")
     comment = clean(comment, 300, "comment")
     begin_write()
-    if db.session.scalar(sa.select(Feedback.id).where(Feedback.order_id == order.id)):
+    if db.session.scalar(sa.select(Feedback.id).where(Feedback.community_id == order.community_id,
+                                                      Feedback.order_id == order.id)):
         raise Conflict(ALREADY_RATED)
     feedback = Feedback(community_id=order.community_id, kitchen_id=order.kitchen_id, order_id=order.id,
                         resident_id=order.resident_id, rating=rating, comment=comment, created_at=now)
@@ -46,7 +47,8 @@ def leave_feedback(actor: User, order_id: int, rating: int, comment: str, now: d
 
 
 def feedback_for_order(order: MealOrder) -> Feedback | None:
-    return db.session.scalar(sa.select(Feedback).where(Feedback.order_id == order.id))
+    return db.session.scalar(sa.select(Feedback).where(Feedback.community_id == order.community_id,
+                                                    Feedback.order_id == order.id))
 
 
 def kitchen_rating(kitchen: Kitchen) -> dict:

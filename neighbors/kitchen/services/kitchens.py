@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from ... import accounts, audit
 from ...clock import local_today
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, DomainError, InvalidInput
 from ...extensions import db
 from ...models import Building, Role, RoleGrant, User
@@ -25,7 +25,7 @@ def kitchens_run_by(actor: User) -> list[Kitchen]:
     if may(actor, "oversee", actor.community_id):
         return kitchens(actor.community_id)
     return list(db.session.scalars(
-        sa.select(Kitchen).join(KitchenOperator, KitchenOperator.kitchen_id == Kitchen.id)
+        sa.select(Kitchen).join(KitchenOperator, same_community(KitchenOperator.kitchen_id == Kitchen.id))
         .where(KitchenOperator.user_id == actor.id, Kitchen.community_id == actor.community_id)
         .order_by(Kitchen.name)))
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import accounts, audit
 from ...clock import local_to_utc, local_today, to_local
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, DomainError, InvalidInput
 from ...extensions import db
 from ...models import User
@@ -36,7 +36,7 @@ def to_local_input(moment: datetime) -> str:
 def upcoming_meals(community_id: int, now: datetime, days: int = MENU_DAYS) -> list[Meal]:
     today = local_today(now)
     return list(db.session.scalars(
-        sa.select(Meal).join(Kitchen, Kitchen.id == Meal.kitchen_id)
+        sa.select(Meal).join(Kitchen, same_community(Kitchen.id == Meal.kitchen_id))
         .where(Meal.community_id == community_id, Meal.served_on >= today,
                Meal.served_on < today + timedelta(days=days))
         .options(*MEAL_CARD)
@@ -107,7 +107,8 @@ def publish_meal(actor: User, kitchen_id: int, served_on: date, slot: str, meat:
     price = price_fen if price_fen is not None else get_settings(kitchen.community_id).standard_price_fen
     taken = InvalidInput(N_("There is already a meal for this day and slot."), field="served_on")
     begin_write()
-    if db.session.scalar(sa.select(Meal.id).where(Meal.kitchen_id == kitchen.id, Meal.served_on == served_on,
+    if db.session.scalar(sa.select(Meal.id).where(Meal.community_id == kitchen.community_id,
+                                                  Meal.kitchen_id == kitchen.id, Meal.served_on == served_on,
                                                   Meal.slot == slot)):
         raise taken
     meal = Meal(community_id=kitchen.community_id, kitchen_id=kitchen.id, served_on=served_on, slot=str(slot),

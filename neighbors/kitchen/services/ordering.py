@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ...clock import local_today
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, Conflict, DomainError, InvalidInput, NotAllowed
 from ...extensions import db
 from ...models import CarerLink, User
@@ -272,7 +272,7 @@ def next_meal_without(resident: User, now: datetime) -> Meal | None:
                                            MealOrder.meal_id == Meal.id, MealOrder.resident_id == resident.id,
                                            MealOrder.cancelled_at.is_(None))
     return db.session.scalar(
-        sa.select(Meal).join(Kitchen, Kitchen.id == Meal.kitchen_id)
+        sa.select(Meal).join(Kitchen, same_community(Kitchen.id == Meal.kitchen_id))
         .where(Meal.community_id == resident.community_id, Meal.served_on >= local_today(now),
                Meal.order_deadline > now, Meal.cancelled_at.is_(None), Meal.closed_at.is_(None),
                Meal.sold < Meal.capacity, Kitchen.suspended_at.is_(None), ~has_it.exists())

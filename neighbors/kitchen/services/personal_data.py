@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...models import User
@@ -32,8 +33,8 @@ def _profile(person: User) -> PersonalData:
 
 def _orders(person: User) -> PersonalData:
     orders = db.session.execute(
-        sa.select(MealOrder, Kitchen.name, Meal.slot).join(Meal, MealOrder.meal_id == Meal.id)
-        .join(Kitchen, MealOrder.kitchen_id == Kitchen.id)
+        sa.select(MealOrder, Kitchen.name, Meal.slot).join(Meal, same_community(MealOrder.meal_id == Meal.id))
+        .join(Kitchen, same_community(MealOrder.kitchen_id == Kitchen.id))
         .where(MealOrder.community_id == person.community_id, MealOrder.resident_id == person.id)
         .order_by(MealOrder.served_on, MealOrder.id)).all()
     return PersonalData(

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, lazyload
 
 from ...clock import local_today
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...links import Link
@@ -46,7 +47,8 @@ def _failed_standing(community_id: int, today: date):
 
 
 def _no_operator(community_id: int):
-    has_operator = sa.select(KitchenOperator.id).where(KitchenOperator.kitchen_id == Kitchen.id).exists()
+    has_operator = sa.select(KitchenOperator.id).where(
+        same_community(KitchenOperator.kitchen_id == Kitchen.id)).exists()
     return sa.and_(Kitchen.community_id == community_id, Kitchen.suspended_at.is_(None), ~has_operator)
 
 
@@ -66,7 +68,7 @@ def _welfare_items(community_id: int) -> list[QueueItem]:
 def _low_rating_items(community_id: int) -> list[QueueItem]:
     low = db.session.execute(
         sa.select(Kitchen.id, Kitchen.name, sa.func.min(Feedback.created_at), sa.func.count(Feedback.id))
-        .join(Kitchen, Kitchen.id == Feedback.kitchen_id)
+        .join(Kitchen, same_community(Kitchen.id == Feedback.kitchen_id))
         .where(Feedback.community_id == community_id, Feedback.rating <= LOW_RATING,
                Feedback.acknowledged_at.is_(None))
         .group_by(Kitchen.id, Kitchen.name))
@@ -79,8 +81,8 @@ def _low_rating_items(community_id: int) -> list[QueueItem]:
 def _failed_standing_items(community_id: int, now: datetime) -> list[QueueItem]:
     failed = db.session.execute(
         sa.select(StandingAttempt.at, Meal.served_on, User)
-        .join(Meal, Meal.id == StandingAttempt.meal_id)
-        .join(StandingOrder, StandingOrder.id == StandingAttempt.standing_order_id)
+        .join(Meal, same_community(Meal.id == StandingAttempt.meal_id))
+        .join(StandingOrder, same_community(StandingOrder.id == StandingAttempt.standing_order_id))
         .join(User, User.id == StandingOrder.resident_id)
         .where(_failed_standing(community_id, local_today(now)))
         .options(lazyload(User.role_grants)))
@@ -128,8 +130,8 @@ def staff_queue_count(community_id: int, now: datetime) -> int:
     elderly_or_cared_sql = sa.or_(User.needs_care.is_(True), sa.and_(
         User.birth_date.is_not(None), _age_on(User.birth_date, Meal.served_on) >= ELDER_AGE))
     failed = (sa.select(sa.func.count(sa.distinct(User.name))).select_from(StandingAttempt)
-              .join(Meal, Meal.id == StandingAttempt.meal_id)
-              .join(StandingOrder, StandingOrder.id == StandingAttempt.standing_order_id)
+              .join(Meal, same_community(Meal.id == StandingAttempt.meal_id))
+              .join(StandingOrder, same_community(StandingOrder.id == StandingAttempt.standing_order_id))
               .join(User, User.id == StandingOrder.resident_id)
               .where(_failed_standing(community_id, local_today(now)), elderly_or_cared_sql).scalar_subquery())
     alone = sa.select(sa.func.count(Kitchen.id)).where(_no_operator(community_id)).scalar_subquery()

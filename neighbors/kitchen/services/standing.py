@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import accounts
 from ...clock import local_today
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, DomainError, InvalidInput
 from ...extensions import db
 from ...links import Link
@@ -64,7 +64,7 @@ def skipped_meals(standing: list[StandingOrder], now: datetime) -> dict[int, lis
         return {}
     found: dict[int, list[Meal]] = {}
     for attempt in db.session.scalars(
-            sa.select(StandingAttempt).join(Meal, Meal.id == StandingAttempt.meal_id)
+            sa.select(StandingAttempt).join(Meal, same_community(Meal.id == StandingAttempt.meal_id))
             .where(StandingAttempt.community_id == standing[0].community_id,
                    StandingAttempt.standing_order_id.in_([s.id for s in standing]),
                    StandingAttempt.outcome == "already_ordered", Meal.served_on >= local_today(now))
@@ -168,7 +168,7 @@ def _due(now: datetime, meal_ids: list[int] | None = None,
          standing_ids: list[int] | None = None) -> list[tuple[StandingOrder, Meal]]:
     """Every (standing order, open meal) pair it wants that has not been tried yet."""
     today = local_today(now)
-    meals_query = (sa.select(Meal).join(Kitchen, Kitchen.id == Meal.kitchen_id)
+    meals_query = (sa.select(Meal).join(Kitchen, same_community(Kitchen.id == Meal.kitchen_id))
                    .where(Meal.served_on >= today, Meal.served_on < today + timedelta(days=14),
                           Meal.cancelled_at.is_(None), Meal.closed_at.is_(None), Meal.order_deadline > now,
                           Kitchen.suspended_at.is_(None)))
@@ -183,6 +183,7 @@ def _due(now: datetime, meal_ids: list[int] | None = None,
         standing_query = standing_query.where(StandingOrder.id.in_(standing_ids))
     standing = list(db.session.scalars(standing_query))
     tried = set(db.session.execute(sa.select(StandingAttempt.standing_order_id, StandingAttempt.meal_id).where(
+        StandingAttempt.community_id.in_({m.community_id for m in meals}),
         StandingAttempt.meal_id.in_([m.id for m in meals]))).all())
     return [(pattern, meal) for meal in meals for pattern in standing
             if pattern.kitchen_id == meal.kitchen_id and pattern.community_id == meal.community_id

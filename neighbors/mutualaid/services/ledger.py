@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ...clock import to_local
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, Conflict
 from ...extensions import db
 from ...models import User
@@ -194,8 +194,8 @@ def statement(community_id: int, user_id: int | None, limit: int = 30) -> list[d
     account_filter = (CreditAccount.user_id == user_id) if user_id else CreditAccount.is_pool.is_(True)
     rows = db.session.execute(
         sa.select(LedgerEntry, CreditTransaction)
-        .join(CreditTransaction, LedgerEntry.transaction_id == CreditTransaction.id)
-        .join(CreditAccount, LedgerEntry.account_id == CreditAccount.id)
+        .join(CreditTransaction, same_community(LedgerEntry.transaction_id == CreditTransaction.id))
+        .join(CreditAccount, same_community(LedgerEntry.account_id == CreditAccount.id))
         .where(LedgerEntry.community_id == community_id, CreditAccount.community_id == community_id, account_filter)
         .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc()).limit(limit)
     ).all()

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...models import User
@@ -69,8 +70,8 @@ def _offers(person: User) -> PersonalData:
 def _credits(person: User) -> PersonalData:
     rows = db.session.execute(
         sa.select(LedgerEntry.created_at, CreditTransaction.kind, LedgerEntry.minutes, CreditTransaction.reason)
-        .join(CreditTransaction, LedgerEntry.transaction_id == CreditTransaction.id)
-        .join(CreditAccount, LedgerEntry.account_id == CreditAccount.id)
+        .join(CreditTransaction, same_community(LedgerEntry.transaction_id == CreditTransaction.id))
+        .join(CreditAccount, same_community(LedgerEntry.account_id == CreditAccount.id))
         .where(LedgerEntry.community_id == person.community_id, CreditAccount.user_id == person.id)
         .order_by(LedgerEntry.id)).all()
     return PersonalData(

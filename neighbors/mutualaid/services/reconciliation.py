@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ...database import same_community
 from ...extensions import db
 from ..models import CreditAccount, CreditTransaction, LedgerEntry
 
@@ -16,7 +17,8 @@ def check_ledger(community_id: int | None = None) -> list[str]:
         entry_sums = entry_sums.where(LedgerEntry.community_id == community_id)
     for transaction_id, total in db.session.execute(entry_sums.having(sa.func.sum(LedgerEntry.minutes) != 0)):
         problems.append(f"transaction {transaction_id} sums to {total}, not 0")
-    empty = sa.select(CreditTransaction.id).where(~sa.exists().where(LedgerEntry.transaction_id == CreditTransaction.id))
+    empty = sa.select(CreditTransaction.id).where(
+        ~sa.exists().where(same_community(LedgerEntry.transaction_id == CreditTransaction.id)))
     if community_id is not None:
         empty = empty.where(CreditTransaction.community_id == community_id)
     for transaction_id in db.session.scalars(empty):
@@ -33,7 +35,7 @@ def check_ledger(community_id: int | None = None) -> list[str]:
             owner = f"user {user_id}" if user_id else "pool"
             problems.append(f"account {account_id} ({owner}, community {community}) caches {cached} "
                             f"but its entries sum to {actual}")
-    mixed = sa.select(LedgerEntry.id).join(CreditAccount, LedgerEntry.account_id == CreditAccount.id) \
+    mixed = sa.select(LedgerEntry.id).join(CreditAccount, same_community(LedgerEntry.account_id == CreditAccount.id)) \
         .where(CreditAccount.community_id != LedgerEntry.community_id)
     for entry_id in db.session.scalars(mixed):
         problems.append(f"entry {entry_id} belongs to another community than its account")

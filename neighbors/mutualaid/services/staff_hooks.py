@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from ...clock import local_to_utc
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...links import Link
@@ -53,7 +54,7 @@ def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     items = _volunteer_items(community_id)
     disputed = db.session.execute(
         sa.select(HelpRequest, sa.func.max(RequestEvent.created_at))
-        .join(RequestEvent, RequestEvent.request_id == HelpRequest.id)
+        .join(RequestEvent, same_community(RequestEvent.request_id == HelpRequest.id))
         .where(_disputed(community_id), RequestEvent.action == "dispute")
         .group_by(HelpRequest.id)
     ).all()
@@ -97,8 +98,8 @@ def monthly_summary(community_id: int, start: date, end: date, now: datetime | N
     ).one()
     pool_paid = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.minutes), 0))
-        .join(CreditTransaction, LedgerEntry.transaction_id == CreditTransaction.id)
-        .join(CreditAccount, LedgerEntry.account_id == CreditAccount.id)
+        .join(CreditTransaction, same_community(LedgerEntry.transaction_id == CreditTransaction.id))
+        .join(CreditAccount, same_community(LedgerEntry.account_id == CreditAccount.id))
         .where(LedgerEntry.community_id == community_id, CreditAccount.is_pool.is_(True),
                CreditTransaction.kind == TransactionKind.HELP,
                CreditTransaction.created_at >= since, CreditTransaction.created_at < until)

@@ -129,7 +129,8 @@ def correct(actor: User, transaction_id: int, reason: str, now: datetime) -> Cre
         raise NotFound(N_("That transaction was not found."))
     if original.kind == TransactionKind.CORRECTION:
         raise Conflict(N_("A correction cannot itself be corrected. Make a new grant or gift instead."))
-    if db.session.scalar(sa.select(CreditTransaction.id).where(CreditTransaction.corrects_id == original.id)):
+    if db.session.scalar(sa.select(CreditTransaction.id).where(CreditTransaction.community_id == original.community_id,
+                                                           CreditTransaction.corrects_id == original.id)):
         raise Conflict(N_("This transaction has already been corrected."))
     legs = [(entry.account_id, -entry.minutes) for entry in original.entries]
     try:

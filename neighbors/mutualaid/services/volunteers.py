@@ -6,7 +6,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 
 from ... import accounts, audit
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, InvalidInput, NotFound
 from ...extensions import db
 from ...links import Link
@@ -28,7 +28,7 @@ def skill_ids_of(community_id: int, user_id: int) -> set[int] | None:
     """The skills a volunteer offers, or None when they have no volunteer profile (one query)."""
     rows = db.session.execute(
         sa.select(VolunteerProfile.id, VolunteerSkill.skill_id)
-        .outerjoin(VolunteerSkill, VolunteerSkill.profile_id == VolunteerProfile.id)
+        .outerjoin(VolunteerSkill, same_community(VolunteerSkill.profile_id == VolunteerProfile.id))
         .where(VolunteerProfile.community_id == community_id, VolunteerProfile.user_id == user_id)
     ).all()
     if not rows:

@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 
 from ...clock import local_to_utc, local_today
+from ...database import same_community
 from ...extensions import db
 from ...models import User
 from ...registry import Service
@@ -76,7 +77,7 @@ def coverage(actor: User, start: date, end: date, now: datetime) -> Coverage:
     since, until = local_to_utc(start, time(0)), local_to_utc(end, time(0))
     found = db.session.execute(
         sa.select(Household.grid_id, Visit.household_id, Visit.visitor_id, User.name, Visit.outcome, Visit.needs)
-        .join(Household, Household.id == Visit.household_id).join(User, User.id == Visit.visitor_id)
+        .join(Household, same_community(Household.id == Visit.household_id)).join(User, User.id == Visit.visitor_id)
         .where(Visit.community_id == actor.community_id, Household.community_id == actor.community_id,
                Visit.visited_at >= since, Visit.visited_at < until))
     workers: dict[int, CoverageLine] = {}
@@ -102,7 +103,8 @@ def _count_follow_ups(community_id: int, since: datetime, until: datetime, grids
     """What the period's visits led to (an order, a help request, a finding), by grid and by visitor."""
     for grid_id, visitor_id, service, made in db.session.execute(
             sa.select(Household.grid_id, Visit.visitor_id, VisitFollowUp.service, sa.func.count(VisitFollowUp.id))
-            .join(Visit, Visit.id == VisitFollowUp.visit_id).join(Household, Household.id == Visit.household_id)
+            .join(Visit, same_community(Visit.id == VisitFollowUp.visit_id))
+            .join(Household, same_community(Household.id == Visit.household_id))
             .where(VisitFollowUp.community_id == community_id, Visit.community_id == community_id,
                    Household.community_id == community_id, Visit.visited_at >= since, Visit.visited_at < until)
             .group_by(Household.grid_id, Visit.visitor_id, VisitFollowUp.service)):

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ...clock import to_local
+from ...database import same_community
 from ...errors import N_, NotFound
 from ...extensions import db
 from ...models import User
@@ -40,7 +41,8 @@ def export_bytes(actor: User, scope: Scope, now: datetime) -> bytes:
     for household_id, name, phone, born, relation, is_contact in db.session.execute(
             sa.select(HouseholdMember.household_id, User.name, User.phone, User.birth_date, HouseholdMember.relation,
                       Household.contact_id == User.id)
-            .join(User, User.id == HouseholdMember.user_id).join(Household, Household.id == HouseholdMember.household_id)
+            .join(User, User.id == HouseholdMember.user_id)
+            .join(Household, same_community(Household.id == HouseholdMember.household_id))
             .where(*scope.households()).order_by(HouseholdMember.id)):
         members.setdefault(household_id, []).append((name, phone, born, relation, is_contact))
     places = {hid: (building, unit, room) for hid, building, unit, room in db.session.execute(

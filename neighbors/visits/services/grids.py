@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ... import accounts, audit
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, Conflict, InvalidInput, NotFound
 from ...extensions import db
 from ...models import Community, Role, User
@@ -38,7 +38,7 @@ def grid_in(community_id: int, grid_id: int) -> Grid:
 
 def grids_of_worker(worker: User) -> list[Grid]:
     return list(db.session.scalars(
-        sa.select(Grid).join(GridWorker, GridWorker.grid_id == Grid.id)
+        sa.select(Grid).join(GridWorker, same_community(GridWorker.grid_id == Grid.id))
         .where(GridWorker.user_id == worker.id, Grid.community_id == worker.community_id).order_by(Grid.name)))
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ... import audit
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, InvalidInput, NotFound
 from ...extensions import db
 from ...models import Role, User
@@ -78,7 +78,7 @@ def acts_for(actor: User, resident: User) -> bool:
         return False
     return db.session.scalar(
         sa.select(HouseholdMember.id)
-        .join(Household, Household.id == HouseholdMember.household_id)
-        .join(GridWorker, GridWorker.grid_id == Household.grid_id)
+        .join(Household, same_community(Household.id == HouseholdMember.household_id))
+        .join(GridWorker, same_community(GridWorker.grid_id == Household.grid_id))
         .where(HouseholdMember.user_id == resident.id, GridWorker.user_id == actor.id,
                Household.community_id == resident.community_id)) is not None

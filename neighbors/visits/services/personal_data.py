@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...models import User
@@ -30,7 +31,7 @@ def personal_data(person: User) -> list[PersonalData]:
         Visit.community_id == person.community_id, Visit.household_id == member.household_id).order_by(Visit.id))
     made = db.session.execute(sa.select(Visit.visited_at, Household.building, Household.unit, Household.room,
                                         Visit.outcome)
-                              .join(Household, Visit.household_id == Household.id)
+                              .join(Household, same_community(Visit.household_id == Household.id))
                               .where(Visit.community_id == person.community_id, Visit.visitor_id == person.id)
                               .order_by(Visit.id)).all()
     return [

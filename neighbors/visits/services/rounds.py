@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ... import audit
 from ...clock import age_on, local_today, to_local
-from ...database import begin_write
+from ...database import begin_write, same_community
 from ...errors import N_, InvalidInput
 from ...extensions import db
 from ...models import User
@@ -129,22 +129,25 @@ def household_rows(scope: Scope, now: datetime) -> list[HouseholdRow]:
             db.session.execute(
                 sa.select(Household.id, Household.building, Household.unit, Household.room, Grid.id, Grid.name,
                           User.name)
-                .join(Grid, Grid.id == Household.grid_id).outerjoin(User, User.id == Household.contact_id)
+                .join(Grid, same_community(Grid.id == Household.grid_id))
+                .outerjoin(User, User.id == Household.contact_id)
                 .where(*where).order_by(Household.sort_key, Household.id))}
     tags: dict[int, set[str]] = defaultdict(set)
     for hid, tag in db.session.execute(sa.select(HouseholdTag.household_id, HouseholdTag.tag)
-                                       .join(Household, Household.id == HouseholdTag.household_id).where(*where)):
+                                       .join(Household, same_community(Household.id == HouseholdTag.household_id))
+                                       .where(*where)):
         tags[hid].add(tag)
     for hid, eldest in db.session.execute(
             sa.select(HouseholdMember.household_id, sa.func.min(User.birth_date))
-            .join(Household, Household.id == HouseholdMember.household_id)
+            .join(Household, same_community(Household.id == HouseholdMember.household_id))
             .join(User, User.id == HouseholdMember.user_id).where(*where).group_by(HouseholdMember.household_id)):
         if eldest is not None and age_on(eldest, today) >= AGED_FROM:
             tags[hid].add(Tag.AGED.value)
     met = sa.func.max(sa.case((Visit.outcome != Outcome.NOBODY_HOME.value, Visit.visited_at)))
     visits = {hid: (last_met, last_try) for hid, last_met, last_try in db.session.execute(
         sa.select(Visit.household_id, met, sa.func.max(Visit.visited_at))
-        .join(Household, Household.id == Visit.household_id).where(*where).group_by(Visit.household_id))}
+        .join(Household, same_community(Household.id == Visit.household_id))
+        .where(*where).group_by(Visit.household_id))}
     months = intervals(scope.community_id)
     for hid, row in rows.items():
         row.tags = [tag for tag in Tag if tag.value in tags[hid]]

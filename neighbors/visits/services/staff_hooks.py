@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 
 from ...clock import local_to_utc
+from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...links import Link
@@ -24,7 +25,7 @@ def staff_queue(community_id: int, now: datetime) -> list[QueueItem]:
     rows = db.session.execute(
         sa.select(Visit.visited_at, Visit.needs_attention, Visit.talent, Household.id, Household.building,
                   Household.unit, Household.room)
-        .join(Household, Household.id == Visit.household_id).where(_waiting(community_id))
+        .join(Household, same_community(Household.id == Visit.household_id)).where(_waiting(community_id))
         .order_by(Visit.visited_at))
     items = []
     for visited_at, elder, talent, household_id, building, unit, room in rows:
@@ -48,7 +49,7 @@ def staff_queue_count(community_id: int, now: datetime) -> int:
 def person_summary(community_id: int, user_id: int) -> dict:
     household = db.session.execute(
         sa.select(Household.id, Household.building, Household.unit, Household.room)
-        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+        .join(HouseholdMember, same_community(HouseholdMember.household_id == Household.id))
         .where(HouseholdMember.user_id == user_id, Household.community_id == community_id)).first()
     if household is None:
         return {"household": None}
