@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from .open311.webhooks import send_due
 from .registry import installed
 from .transactions import service
 
@@ -14,10 +15,13 @@ log = logging.getLogger(__name__)
 
 Job = Callable[[datetime], int]
 
+# the foundation's own jobs (the partner interface is not a module, so it has no hooks.py)
+FOUNDATION_JOBS: dict[str, Job] = {"open311.webhooks": send_due}
+
 
 def jobs() -> dict[str, Job]:
     """Every installed module's jobs, by name."""
-    return installed().tick_jobs()
+    return {**installed().tick_jobs(), **FOUNDATION_JOBS}
 
 
 def run_all(now: datetime) -> dict[str, int]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import CommunityScoped, UTCDateTime
+from ..events import emit
 from ..errors import N_
 from ..extensions import db
 from ..geo import Position
@@ -435,8 +436,18 @@ def finding_event(finding: Finding, action: str, actor: User | None, now: dateti
                         created_at=now)
 
 
+# the moves partner systems may subscribe to (neighbors/events.py), by the machine's action
+PARTNER_EVENTS = {"dispatch": "finding.dispatched", "accept": "finding.accepted", "resolve": "finding.resolved",
+                  "verify": "finding.verified", "reopen": "finding.reopened"}
+
+
 def _history(finding: Finding, step: Transition, actor: User | None, now: datetime, before: str,
              note: str = "", assignee: User | None = None) -> FindingEvent:
+    """Every move of a case passes here once: its history line, and the partners' event (never the reporter)."""
+    if step.action in PARTNER_EVENTS:
+        emit(finding.community_id, PARTNER_EVENTS[step.action],
+             {"finding_id": finding.id, "state": str(step.target), "previous_state": str(before),
+              "category": finding.category, "department": finding.department}, now)
     return finding_event(finding, step.action, actor, now, before, step.target, note, assignee)
 
 

@@ -59,3 +59,34 @@ class PartnerFiling(CommunityScoped, db.Model):
     media_url: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     __table_args__ = (sa.UniqueConstraint("community_id", "case_id"),)
+
+
+class Webhook(CommunityScoped, db.Model):
+    """A partner's URL that is told when a community's cases move. The secret is kept as it was given (it must
+    sign every delivery, so a hash would not do); it is shown to staff once, when made."""
+
+    __tablename__ = "open311_webhooks"
+    url: Mapped[str] = mapped_column(sa.String(500))
+    secret: Mapped[str] = mapped_column(sa.String(80))
+    events: Mapped[str] = mapped_column(sa.String(300))  # space-separated event names
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def wants(self, event: str) -> bool:
+        return event in self.events.split()
+
+
+class WebhookDelivery(CommunityScoped, db.Model):
+    """One event for one webhook, written in the transaction that made the event and sent later by the tick."""
+
+    __tablename__ = "open311_webhook_deliveries"
+    webhook_id: Mapped[int] = mapped_column(sa.ForeignKey("open311_webhooks.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(sa.String(40))
+    payload: Mapped[str] = mapped_column(sa.Text)  # the JSON body, exactly as sent
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # None: delivered or given up
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_status: Mapped[int | None] = mapped_column()
+    last_error: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -11,6 +11,7 @@ from ... import accounts, uploads
 from ...clock import local_to_utc
 from ...database import begin_write
 from ...errors import N_, Conflict, InvalidInput, NotAllowed
+from ...events import emit
 from ...extensions import db
 from ...models import User
 from ...notifications import notify
@@ -140,6 +141,9 @@ def _store(request: HelpRequest, windows: list[tuple[datetime, datetime]], actor
     db.session.flush()
     db.session.add(RequestEvent(community_id=request.community_id, request_id=request.id, actor_id=actor.id,
                                 action="create", from_status=None, to_status=Status.OPEN, created_at=now))
+    emit(request.community_id, "help_request.opened",  # partners learn that help is asked, never by whom or where
+         {"request_id": request.id, "skill_id": request.skill_id, "asap": request.asap,
+          "window_start": request.window_start.isoformat() if request.window_start else None}, now)
     if invited:
         _notify_invited(request, invited, now)
     db.session.flush()

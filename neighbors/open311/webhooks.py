@@ -1,0 +1,160 @@
+"""Partner webhooks: staff register a URL and the events it wants; `neighbors.events.emit` queues deliveries in
+the transaction that made the event; the tick job `send_due` sends them, signed, and retries with backoff."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..database import same_community
+from ..errors import N_, InvalidInput, NotFound
+from ..events import EVENTS
+from ..extensions import db
+from ..models import User
+from ..transactions import service
+from .models import Webhook, WebhookDelivery
+from .policy import policy
+from .services import URL
+
+MAX_ATTEMPTS = 8  # tries at 0, 1, 2, 4 … 64 minutes: about two hours, then it is shown as failed
+TIMEOUT_SECONDS = 5
+BATCH = 10  # deliveries one tick sends at most, so a dead partner cannot hold the tick (and its locks) for long
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=` and the hex HMAC-SHA256 of "timestamp.body": what a partner recomputes to trust a delivery."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def verify(secret: str, timestamp: str, body: bytes, header: str) -> bool:
+    return hmac.compare_digest(signature(secret, timestamp, body), header or "")
+
+
+def next_try(attempts: int, now: datetime) -> datetime | None:
+    """After the n-th failed attempt wait 2**(n-1) minutes (1, 2, 4 …); None once it has been tried enough."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return now + timedelta(minutes=2 ** (attempts - 1))
+
+
+# --- staff's side ------------------------------------------------------------------------------
+
+def webhooks_of(community_id: int) -> list[Webhook]:
+    return list(db.session.scalars(sa.select(Webhook).where(Webhook.community_id == community_id)
+                                   .order_by(Webhook.created_at.desc(), Webhook.id.desc())))
+
+
+def recent_deliveries(community_id: int, limit: int = 20) -> list[WebhookDelivery]:
+    return list(db.session.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.community_id == community_id)
+                                   .order_by(WebhookDelivery.id.desc()).limit(limit)))
+
+
+@service
+def add_webhook(actor: User, url: str, events: list[str], now: datetime) -> tuple[Webhook, str]:
+    """A new webhook; its secret is returned this once (staff give it to the partner) and never shown again."""
+    policy.require(actor, "manage", actor.community_id)
+    url = (url or "").strip()
+    if not URL.fullmatch(url):
+        raise InvalidInput(N_("Give an address that starts with http:// or https://."), field="url")
+    chosen = [event for event in EVENTS if event in (events or [])]
+    if not chosen or len(chosen) != len(set(events)):
+        raise InvalidInput(N_("Choose at least one event."), field="events")
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    hook = Webhook(community_id=actor.community_id, url=url, secret=secret, events=" ".join(chosen),
+                   created_by_id=actor.id, created_at=now)
+    db.session.add(hook)
+    db.session.flush()
+    return hook, secret
+
+
+def _own(actor: User, webhook_id: int) -> Webhook:
+    hook = db.session.scalar(sa.select(Webhook).where(Webhook.id == webhook_id,
+                                                      Webhook.community_id == actor.community_id))
+    if hook is None or not policy.may(actor, "manage", hook.community_id):
+        raise NotFound(N_("That webhook was not found."))
+    return hook
+
+
+@service
+def disable_webhook(actor: User, webhook_id: int, now: datetime) -> Webhook:
+    """Stop queueing and sending; what is waiting stays and goes out if it is enabled again."""
+    hook = _own(actor, webhook_id)
+    hook.enabled = not hook.enabled
+    return hook
+
+
+@service
+def delete_webhook(actor: User, webhook_id: int, now: datetime) -> None:
+    hook = _own(actor, webhook_id)
+    db.session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.community_id == hook.community_id,
+                                                        WebhookDelivery.webhook_id == hook.id))
+    db.session.delete(hook)
+
+
+# --- the tick ----------------------------------------------------------------------------------
+
+def claim(community_id: int, delivery_id: int, seen_attempts: int, now: datetime) -> bool:
+    """Take a due delivery for this tick: a conditional UPDATE on the attempts it was read with, so of two ticks
+    only one sends it. The claim moves its next try past the timeout, so a tick that dies mid-send retries later."""
+    done = db.session.execute(
+        sa.update(WebhookDelivery)
+        .where(WebhookDelivery.community_id == community_id, WebhookDelivery.id == delivery_id,
+               WebhookDelivery.attempts == seen_attempts,
+               WebhookDelivery.delivered_at.is_(None), WebhookDelivery.next_attempt_at <= now)
+        .values(attempts=seen_attempts + 1, next_attempt_at=next_try(seen_attempts + 1, now))
+        .execution_options(synchronize_session=False))
+    return done.rowcount == 1
+
+
+def post(hook: Webhook, delivery: WebhookDelivery, now: datetime) -> tuple[int | None, str]:
+    """Send one delivery; the answer's status code (None when there was none) and a short error."""
+    body = delivery.payload.encode()
+    timestamp = str(int(now.timestamp()))
+    request = urllib.request.Request(hook.url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "User-Agent": "Neighbors-Webhooks",
+        "X-Neighbors-Event": delivery.event, "X-Neighbors-Delivery": str(delivery.id),
+        "X-Neighbors-Timestamp": timestamp, "X-Neighbors-Signature": signature(hook.secret, timestamp, body)})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
+            return answer.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code}"
+    except (OSError, ValueError) as error:
+        return None, str(error)[:200]
+
+
+def _due(now: datetime) -> list[tuple[int, int, int]]:
+    return list(db.session.execute(
+        sa.select(WebhookDelivery.community_id, WebhookDelivery.id, WebhookDelivery.attempts)
+        .join(Webhook, same_community(Webhook.id == WebhookDelivery.webhook_id))
+        .where(WebhookDelivery.next_attempt_at <= now, WebhookDelivery.delivered_at.is_(None),
+               Webhook.enabled.is_(True))
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(BATCH)))
+
+
+def send_due(now: datetime) -> int:
+    """The tick job: claim each due delivery, send it, note the answer; 2xx marks it delivered (never sent again),
+    anything else waits for its next try. The job is one transaction: a second tick at the same moment waits on
+    the claimed rows and then finds them taken. A tick that dies mid-way rolls back and sends again later (the
+    `X-Neighbors-Delivery` id lets a partner drop a repeat)."""
+    sent = 0
+    for community_id, delivery_id, attempts in _due(now):
+        if not claim(community_id, delivery_id, attempts, now):
+            continue
+        delivery, hook = db.session.execute(
+            sa.select(WebhookDelivery, Webhook).join(Webhook, same_community(Webhook.id == WebhookDelivery.webhook_id))
+            .where(WebhookDelivery.community_id == community_id, WebhookDelivery.id == delivery_id)
+            .execution_options(populate_existing=True)).one()
+        status, error = post(hook, delivery, now)
+        delivery.last_status, delivery.last_error = status, error
+        if status is not None and 200 <= status < 300:
+            delivery.delivered_at, delivery.next_attempt_at, delivery.last_error = now, None, ""
+            sent += 1
+        db.session.flush()
+    return sent
