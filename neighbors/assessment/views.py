@@ -93,6 +93,10 @@ def set_weights():
 @login_required
 def publish(year: int):
     _require("publish")
+    try:
+        services.parse_year(str(year), local_today())
+    except DomainError as error:
+        return refuse(error)
     return submit(EmptyForm(), lambda: services.publish(current_user, year, utcnow()),
                   done=then(_("Published: the streets and the communities now see this year's results."),
                             ".results", year=year),

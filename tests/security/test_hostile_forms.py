@@ -39,6 +39,7 @@ ELSEWHERE = {
 # Buttons whose form carries nothing but the CSRF token (the test proves the view reads no field).
 ONE_TAP = {
     "POST /notifications/read": "mark all read",
+    "POST /staff/assessment/<int:year>/publish": "the admin publishes a year's results (the year is in the path)",
     "POST /auth/logout": "log out",
     "POST /kitchen/orders/<int:order_id>/cancel": "cancel my order",
     "POST /kitchen/feedback/<int:feedback_id>/acknowledge": "operator acknowledges a feedback",
@@ -68,6 +69,8 @@ ONE_TAP = {
     "POST /kitchen/manage/meals/<int:meal_id>/close": "close orders for a meal",
     "POST /kitchen/manage/settings/tiers/<int:tier_id>/delete": "delete a price tier",
     "POST /open311/keys/<int:key_id>/revoke": "revoke a partner's API key",
+    "POST /open311/webhooks/<int:webhook_id>/enabled": "turn a partner's webhook off or on",
+    "POST /open311/webhooks/<int:webhook_id>/delete": "delete a partner's webhook",
     "POST /visits/grids/<int:grid_id>/workers/<int:user_id>/remove": "take a grid worker off a grid",
     "POST /visits/visits/<int:visit_id>/attended": "staff saw to a need found at a visit",
 }
