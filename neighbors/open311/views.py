@@ -9,8 +9,8 @@ from ..clock import utcnow
 from ..forms import EmptyForm
 from ..security import login_required
 from ..web import press, render, submit, then
-from . import services
-from .forms import KeyForm, SettingsForm
+from . import services, webhooks as hooks
+from .forms import EVENT_LABELS, KeyForm, SettingsForm, WebhookForm
 from .policy import policy
 
 bp = Blueprint("open311", __name__, url_prefix="/open311")
@@ -64,3 +64,44 @@ def settings():
     return submit(form, lambda: services.save_settings(current_user, form.code.data, form.publishes.data, utcnow()),
                   done=then(_("Saved."), ".keys"), template="open311/keys.html", form_name="settings",
                   context=lambda: {"form": KeyForm(formdata=None), **_page_context(settings=form)})
+
+
+def _webhooks_context(**more):
+    community_id = current_user.community_id
+    return {"webhooks": hooks.webhooks_of(community_id), "deliveries": hooks.recent_deliveries(community_id),
+            "labels": EVENT_LABELS, "button": EmptyForm(), "new_secret": None, **more}
+
+
+@bp.get("/webhooks")
+@login_required
+def webhooks():
+    _require_manage()
+    return render("open311/webhooks.html", form=WebhookForm(), **_webhooks_context())
+
+
+@bp.post("/webhooks")
+@login_required
+def add_webhook():
+    _require_manage()
+    form = WebhookForm()
+    return submit(form, lambda: hooks.add_webhook(current_user, form.url.data, form.events.data, utcnow()),
+                  done=lambda added: render("open311/webhooks.html", form=WebhookForm(formdata=None),
+                                            **_webhooks_context(new_secret=added[1])),
+                  template="open311/webhooks.html", context=_webhooks_context)
+
+
+@bp.post("/webhooks/<int:webhook_id>/enabled")
+@login_required
+def switch_webhook(webhook_id: int):
+    _require_manage()
+    return press(EmptyForm(), lambda: hooks.switch_webhook(current_user, webhook_id, utcnow()),
+                 success=lambda hook: _("Turned on.") if hook.enabled else _("Turned off."),
+                 back=url_for(".webhooks"))
+
+
+@bp.post("/webhooks/<int:webhook_id>/delete")
+@login_required
+def delete_webhook(webhook_id: int):
+    _require_manage()
+    return press(EmptyForm(), lambda: hooks.delete_webhook(current_user, webhook_id, utcnow()),
+                 success=_("Deleted."), back=url_for(".webhooks"))

@@ -82,8 +82,8 @@ def _own(actor: User, webhook_id: int) -> Webhook:
 
 
 @service
-def disable_webhook(actor: User, webhook_id: int, now: datetime) -> Webhook:
-    """Stop queueing and sending; what is waiting stays and goes out if it is enabled again."""
+def switch_webhook(actor: User, webhook_id: int, now: datetime) -> Webhook:
+    """Turn off (nothing is queued or sent; what waits stays and goes out once it is turned on again) or on."""
     hook = _own(actor, webhook_id)
     hook.enabled = not hook.enabled
     return hook
@@ -94,7 +94,7 @@ def delete_webhook(actor: User, webhook_id: int, now: datetime) -> None:
     hook = _own(actor, webhook_id)
     db.session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.community_id == hook.community_id,
                                                         WebhookDelivery.webhook_id == hook.id))
-    db.session.delete(hook)
+    db.session.execute(sa.delete(Webhook).where(Webhook.community_id == hook.community_id, Webhook.id == hook.id))
 
 
 # --- the tick ----------------------------------------------------------------------------------

@@ -96,7 +96,8 @@ def queued(place, now):
 
 def test_two_claims_of_one_delivery_send_it_once(queued, now):
     assert webhooks.claim(queued.community_id, queued.id, 0, now) is True
-    assert webhooks.claim(queued.community_id, queued.id, 0, now) is False  # the second tick read the same row: it finds it taken
+    # the second tick read the same row before the first claimed it: it finds it taken
+    assert webhooks.claim(queued.community_id, queued.id, 0, now) is False
     assert _deliveries()[0].attempts == 1
 
 

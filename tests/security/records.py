@@ -542,3 +542,11 @@ def open311_key(world, where):
     from neighbors.open311 import services
 
     return services.issue_key(world.user("staff", where), "12345热线", _now())[0]
+
+
+@builder("open311_webhook")
+def open311_webhook(world, where):
+    from neighbors.open311 import webhooks
+
+    return webhooks.add_webhook(world.user("staff", where), "https://hotline.example/neighbors",
+                                ["finding.resolved"], _now())[0]

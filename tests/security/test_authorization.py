@@ -256,6 +256,10 @@ GET  /open311/keys                                         login   403      403 
 POST /open311/keys                                         login   403      403      403      403      403      403      403      200      200      200
 POST /open311/keys/<int:key_id>/revoke                     login   403      403      403      403      403      403      403      303/404  404/303  303/404
 POST /open311/settings                                     login   403      403      403      403      403      403      403      303      303      303
+GET  /open311/webhooks                                     login   403      403      403      403      403      403      403      200      200      200
+POST /open311/webhooks                                     login   403      403      403      403      403      403      403      200      200      200
+POST /open311/webhooks/<int:webhook_id>/enabled            login   403      403      403      403      403      403      403      303/404  404/303  303/404
+POST /open311/webhooks/<int:webhook_id>/delete             login   403      403      403      403      403      403      403      303/404  404/303  303/404
 GET  /open311/v2/discovery.json                            200     200      200      200      200      200      200      200      200      200      200
 GET  /open311/v2/openapi.json                              200     200      200      200      200      200      200      200      200      200      200
 GET  /open311/v2/services.json                             200     200      200      200      200      200      200      200      200      200      200
@@ -782,6 +786,12 @@ CALLS.update({
     # open311: staff's keys page, and the API (key auth only: a logged-in session reaches no case)
     "POST /open311/keys": Call(data=lambda world, where, actor: {"name": "12345热线"}),
     "POST /open311/keys/<int:key_id>/revoke": Call(path=lambda world, where: f"/open311/keys/{world.record('open311_key', where).id}/revoke"),
+    "POST /open311/webhooks": Call(data=lambda world, where, actor: {
+        "url": "https://hotline.example/neighbors", "events": ["finding.resolved"]}),
+    "POST /open311/webhooks/<int:webhook_id>/enabled": Call(
+        path=lambda world, where: f"/open311/webhooks/{world.record('open311_webhook', where).id}/enabled"),
+    "POST /open311/webhooks/<int:webhook_id>/delete": Call(
+        path=lambda world, where: f"/open311/webhooks/{world.record('open311_webhook', where).id}/delete"),
     "POST /open311/settings": Call(data=lambda world, where, actor: {
         "code": f"community-{actor.community_id if actor else 0}", "publishes": ""}),
     "GET /open311/v2/services.json": Call(
