@@ -92,7 +92,7 @@ class StateMachine:
         before = self.current(record)
         column = getattr(model, self.state)
         moved = db.session.execute(
-            sa.update(model).where(model.id == record.id, column == before)
+            sa.update(model).where(model.id == record.id, model.community_id == record.community_id, column == before)
             .values({self.state: step.target, **(values or {})}).execution_options(synchronize_session=False))
         if moved.rowcount != 1:
             raise Conflict(N_("Someone changed this a moment ago. Reload the page."))

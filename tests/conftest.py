@@ -133,8 +133,7 @@ class IsolatedClient(FlaskClient):
 
 
 _watching: list[str] = []
-SHARDING_REPORT = os.environ.get("NEIGHBORS_SHARDING_REPORT")
-SHARDING_ON = bool(SHARDING_REPORT or os.environ.get("NEIGHBORS_SHARDING_CHECK"))  # a file: list every such statement instead of failing
+SHARDING_REPORT = os.environ.get("NEIGHBORS_SHARDING_REPORT")  # a file: list every such statement instead of failing
 
 
 def _request_path(args, kwargs) -> str:
@@ -145,10 +144,7 @@ def _request_path(args, kwargs) -> str:
 @pytest.fixture(scope="session", autouse=True)
 def _sharding_check(_shared_app):
     """Watch the statements of every in-process request (tests/sharding.py); the app has imported every model."""
-    if not SHARDING_ON:
-        yield None
-        return
-    check = ShardingCheck.for_metadata(db.metadata)
+    check = ShardingCheck.for_metadata(db.metadata, db.Model.registry)
 
     def before_cursor_execute(_conn, _cursor, statement, _params, _context, _executemany):
         if _watching:

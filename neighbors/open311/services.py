@@ -99,7 +99,8 @@ def revoke_key(actor: User, key_id: int, now: datetime) -> ApiKey:
     key = db.session.scalar(sa.select(ApiKey).where(ApiKey.id == key_id, ApiKey.community_id == actor.community_id))
     if key is None or not policy.may(actor, "manage", key.community_id):
         raise NotFound(N_("That key was not found."))
-    done = db.session.execute(sa.update(ApiKey).where(ApiKey.id == key.id, ApiKey.revoked_at.is_(None))
+    done = db.session.execute(sa.update(ApiKey).where(ApiKey.id == key.id, ApiKey.community_id == key.community_id,
+                                                       ApiKey.revoked_at.is_(None))
                               .values(revoked_at=now, revoked_by_id=actor.id))
     if done.rowcount:
         audit.record(actor, "open311.key_revoked", key, community_id=key.community_id,

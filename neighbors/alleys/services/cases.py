@@ -138,7 +138,8 @@ def send_back(actor: User, finding_id: int, note: str, now: datetime) -> Finding
 
 
 def _claim(finding: Finding, column, now: datetime) -> bool:
-    done = db.session.execute(sa.update(Finding).where(Finding.id == finding.id, column.is_(None))
+    done = db.session.execute(sa.update(Finding).where(Finding.id == finding.id,
+                                                       Finding.community_id == finding.community_id, column.is_(None))
                               .values({column.key: now})).rowcount
     return done == 1
 

@@ -47,7 +47,8 @@ def coverage(community_id: int, now: datetime, alley_ids: list[int] | None = Non
 def _claim_short_notice(shift: PatrolShift, now: datetime) -> bool:
     """Once per shift, even with two servers running the tick."""
     claimed = db.session.execute(sa.update(PatrolShift).where(
-        PatrolShift.id == shift.id, PatrolShift.short_notified_at.is_(None)).values(short_notified_at=now)).rowcount
+        PatrolShift.id == shift.id, PatrolShift.community_id == shift.community_id,
+        PatrolShift.short_notified_at.is_(None)).values(short_notified_at=now)).rowcount
     return claimed == 1
 
 

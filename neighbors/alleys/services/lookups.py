@@ -150,7 +150,8 @@ def duty_officers(alley: Alley, department: str) -> list[User]:
                    RoleGrant.community_id == alley.community_id, User.active.is_(True)))
     if alley.branch_id:
         in_branch = list(db.session.scalars(base.join(BranchMember, BranchMember.user_id == User.id)
-                                            .where(BranchMember.branch_id == alley.branch_id)))
+                                            .where(BranchMember.community_id == alley.community_id,
+                                                   BranchMember.branch_id == alley.branch_id)))
         if in_branch:
             return in_branch
     return list(db.session.scalars(base))

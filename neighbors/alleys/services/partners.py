@@ -29,7 +29,7 @@ def public_services(community_id: int) -> list[PublicService]:
 
 
 def _last_change():
-    return (sa.select(sa.func.max(FindingEvent.created_at)).where(FindingEvent.finding_id == Finding.id)
+    return (sa.select(sa.func.max(FindingEvent.created_at)).where(same_community(FindingEvent.finding_id == Finding.id))
             .correlate(Finding).scalar_subquery())
 
 

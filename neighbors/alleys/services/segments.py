@@ -157,7 +157,8 @@ def _claim_turn(finding: Finding, following: User | None, now: datetime) -> bool
     """Move the turn on, once: two ticks at once find the row already moved."""
     until = now + timedelta(minutes=officer_minutes()) if following else None
     moved = db.session.execute(
-        sa.update(Finding).where(Finding.id == finding.id, Finding.state == FindingState.DISPATCHED,
+        sa.update(Finding).where(Finding.id == finding.id, Finding.community_id == finding.community_id,
+                                 Finding.state == FindingState.DISPATCHED,
                                  Finding.assigned_to_id == finding.assigned_to_id,
                                  Finding.assigned_until == finding.assigned_until)
         .values(assigned_to_id=following.id if following else None, assigned_until=until)

@@ -46,7 +46,8 @@ def _take_released(signup: PatrolSignup, shift: PatrolShift, person: User, assig
     """The longest-offered place of one's kind: its holder is free, and told so."""
     previous = signup.user
     done = db.session.execute(
-        sa.update(PatrolSignup).where(PatrolSignup.id == signup.id, PatrolSignup.released_at.is_not(None))
+        sa.update(PatrolSignup).where(PatrolSignup.id == signup.id, PatrolSignup.community_id == signup.community_id,
+                                     PatrolSignup.released_at.is_not(None))
         .values(user_id=person.id, released_at=None, assigned_by_id=assigned_by.id if assigned_by else None,
                 created_at=now)).rowcount
     if done != 1:

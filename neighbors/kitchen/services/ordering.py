@@ -129,7 +129,8 @@ def _take_portions(meal: Meal, resident: User, quantity: int, now: datetime) -> 
         .where(Meal.id == meal.id, Meal.community_id == resident.community_id,
                Meal.sold + quantity <= Meal.capacity, Meal.cancelled_at.is_(None), Meal.closed_at.is_(None),
                Meal.order_deadline > now,
-               Meal.kitchen_id.in_(sa.select(Kitchen.id).where(Kitchen.suspended_at.is_(None))))
+               Meal.kitchen_id.in_(sa.select(Kitchen.id).where(Kitchen.community_id == resident.community_id,
+                                                               Kitchen.suspended_at.is_(None))))
         .values(sold=Meal.sold + quantity)
         .execution_options(synchronize_session=False))
     if taken.rowcount != 1:
@@ -228,7 +229,8 @@ def cancel(order: MealOrder, actor: User, now: datetime) -> None:
     move(order, "cancel", actor, now)
     order.cancelled_at, order.cancelled_by_id = now, actor.id
     db.session.execute(
-        sa.update(Meal).where(Meal.id == order.meal_id, Meal.sold >= order.quantity)
+        sa.update(Meal).where(Meal.id == order.meal_id, Meal.community_id == order.community_id,
+                              Meal.sold >= order.quantity)
         .values(sold=Meal.sold - order.quantity).execution_options(synchronize_session=False))
     db.session.flush()
 

@@ -64,7 +64,8 @@ def record_safe(actor: User, check_id: int, how: str, note: str, now: datetime) 
     if how == "other" and not note:
         raise InvalidInput(N_("Say how you know the resident is safe."), field="note")
     resolved = db.session.execute(
-        sa.update(WelfareCheck).where(WelfareCheck.id == check.id, WelfareCheck.resolved_at.is_(None))
+        sa.update(WelfareCheck).where(WelfareCheck.id == check.id, WelfareCheck.community_id == check.community_id,
+                                      WelfareCheck.resolved_at.is_(None))
         .values(resolved_at=now, resolved_by_id=actor.id, how=how, note=note)
         .execution_options(synchronize_session=False))
     if resolved.rowcount != 1:

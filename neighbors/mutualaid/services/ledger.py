@@ -115,7 +115,8 @@ def post(community_id: int, kind: str, legs: list[tuple[int, int]], *, actor: Us
             continue
         db.session.add(LedgerEntry(community_id=community_id, transaction_id=transaction.id, account_id=account_id,
                                    minutes=minutes, created_at=now))
-        db.session.execute(sa.update(CreditAccount).where(CreditAccount.id == account_id)
+        db.session.execute(sa.update(CreditAccount).where(CreditAccount.id == account_id,
+                                                          CreditAccount.community_id == community_id)
                            .values(balance_minutes=CreditAccount.balance_minutes + minutes)
                            .execution_options(synchronize_session=False))
     db.session.flush()

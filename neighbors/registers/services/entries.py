@@ -134,9 +134,10 @@ def _locked(entry_id: int) -> Entry | None:
     return db.session.scalar(sa.select(Entry).where(Entry.id == entry_id).with_for_update(of=Entry))
 
 
-def _still_current(entry_id: int, now: datetime, **change) -> None:
+def _still_current(entry: Entry, now: datetime, **change) -> None:
     """Mark the entry no longer counted, only if it still counts (two people at once: one wins, 409)."""
-    moved = db.session.execute(sa.update(Entry).where(Entry.id == entry_id, counted()).values(**change)
+    moved = db.session.execute(sa.update(Entry).where(Entry.id == entry.id, Entry.community_id == entry.community_id,
+                                                      counted()).values(**change)
                                .execution_options(synchronize_session=False)).rowcount
     if moved != 1:
         raise Conflict(N_("This entry was corrected or refused a moment ago."))
@@ -152,7 +153,7 @@ def correct_entry(actor: User, entry_id: int, details: Details, now: datetime) -
     details.kind = entry.kind  # a correction keeps the kind; a wrong kind is refused and recorded again
     details = clean(details, local_today(now))
     before = details_of(entry)
-    _still_current(entry.id, now, superseded_at=now)
+    _still_current(entry, now, superseded_at=now)
     corrected = Entry(community_id=entry.community_id, recorded_by_id=actor.id, recorded_at=now, replaces_id=entry.id,
                       **_values(details))
     db.session.add(corrected)
@@ -176,7 +177,7 @@ def refuse_duplicate(actor: User, entry_id: int, duplicate_of: int | None, now: 
         if original is None or original.id == entry.id or not policy.may(actor, "view", original) \
                 or not original.current:
             raise InvalidInput(N_("Give the number of an entry that still counts."), field="duplicate_of")
-    _still_current(entry.id, now, refused_at=now, refused_by_id=actor.id,
+    _still_current(entry, now, refused_at=now, refused_by_id=actor.id,
                    duplicate_of_id=original.id if original else None)
     db.session.refresh(entry)
     audit.record(actor, "registers.refused", entry, community_id=entry.community_id,

@@ -112,7 +112,8 @@ def mark_attended(actor: User, visit_id: int, now: datetime) -> Visit:
         raise NotFound(N_("That visit was not found."))
     policy.require(actor, "manage", visit.community_id)
     moved = db.session.execute(
-        sa.update(Visit).where(Visit.id == visit.id, Visit.attended_at.is_(None),
+        sa.update(Visit).where(Visit.id == visit.id, Visit.community_id == visit.community_id,
+                               Visit.attended_at.is_(None),
                                sa.or_(Visit.needs_attention.is_(True), Visit.talent != ""))
         .values(attended_at=now, attended_by_id=actor.id).execution_options(synchronize_session=False))
     if moved.rowcount != 1:
