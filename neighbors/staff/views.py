@@ -1,7 +1,7 @@
 """The staff console: work queue, people, audit log, reports, district view and settings."""
 import logging
 
-from flask import Blueprint, Response, current_app, g, make_response, request, url_for
+from flask import Blueprint, current_app, g, make_response, request, url_for
 from flask_login import current_user
 
 from .. import workqueue
@@ -282,9 +282,10 @@ def monthly_report():
     except DomainError as error:
         return refuse(error, template="staff/report.html", context={"community": community, "report": None})
     report = reports.community_report(community, period, utcnow())
-    if request.args.get("format") == "csv":
-        return Response(reports.report_csv(report), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="report-{community.id}-{period.code}.csv"'})
+    wanted = request.args.get("format")
+    if wanted:
+        return spreadsheet(reports.report_sheets(report, as_numbers=wanted == "xlsx"),
+                           f"report-{community.id}-{period.code}", wanted)
     template = "staff/report_print.html" if request.args.get("view") == "print" else "staff/report.html"
     return render(template, community=community, report=report, charts=charts.report_charts(report))
 

@@ -337,6 +337,19 @@ def test_the_monthly_csv(client, auth, march):
     assert all(row[0] == "镇海社区" and row[1] == "2026-03" for row in rows[1:])
 
 
+def test_the_monthly_workbook_holds_the_same_figures_as_numbers(client, auth, march):
+    auth.login(march.world.staff)
+    page = client.get(f"/staff/reports/monthly?community={march.world.home.id}&month=2026-03").get_data(as_text=True)
+    assert "format=xlsx" in page and "下载 Excel" in page
+    response = client.get(f"/staff/reports/monthly?community={march.world.home.id}&month=2026-03&format=xlsx")
+    assert response.headers["Content-Disposition"].endswith(f'report-{march.world.home.id}-2026-03.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].value == "社区"
+    figures = {(row[2], row[3], row[4]): row[6] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert figures[("邻里厨房", "所有厨房合计", "paid_fen")] == 42
+    assert figures[("邻里厨房", "镇海邻里厨房", "portions_served")] == 3
+
+
 def test_the_print_view_is_a_page_of_its_own(client, auth, march):
     auth.login(march.world.staff)
     page = client.get(f"/staff/reports/monthly?community={march.world.home.id}&month=2026-03&view=print")

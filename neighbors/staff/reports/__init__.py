@@ -6,7 +6,7 @@ from .figures import (ELDER_AGE, MEALS_FIGURE, REPORTED, Report, community_repor
 from .labels import (ALLEYS, CATEGORY_LABELS, INDICATORS, KITCHEN, KITCHEN_FIGURES, KITCHEN_PEOPLE, MUTUALAID,
                      NEED_LABELS, POPULATION, REGISTERS, VISITS, category_label, need_label, raw, show)
 from .periods import Period, month_period, parse_month, parse_year, year_period
-from .spreadsheet import report_csv, report_rows
+from .spreadsheet import report_rows, report_sheets
 
 __all__ = [
     "KINDS", "AnnualReport", "Figure", "annual_report", "annual_rows", "annual_sheets", "month_lines",
@@ -14,6 +14,6 @@ __all__ = [
     "ALLEYS", "CATEGORY_LABELS", "ELDER_AGE", "INDICATORS", "KIND_ORDER", "KITCHEN", "KITCHEN_FIGURES",
     "KITCHEN_PEOPLE", "MEALS_FIGURE", "MUTUALAID", "POPULATION", "REPORTED", "DistrictGroup", "DistrictRow", "Period",
     "Report", "category_label", "community_report", "district", "district_sheets", "elder_cutoff", "indicators", "month_period",
-    "parse_month", "parse_year", "population", "rank", "raw", "report_csv", "report_rows", "show", "summaries",
+    "parse_month", "parse_year", "population", "rank", "raw", "report_rows", "report_sheets", "show", "summaries",
     "year_period",
 ]

@@ -160,11 +160,11 @@ def month_rows(report: AnnualReport) -> list[list]:
 
 def annual_sheets(report: AnnualReport) -> list[tuple[str, list]]:
     """The report's two tables for the one download (`web.spreadsheet`): the year's figures, and by month."""
-    return [(gettext(report.about.title), _numbers(annual_rows(report))),
-            (gettext("By month"), _numbers(month_rows(report)))]
+    return [(gettext(report.about.title), as_figures(annual_rows(report))),
+            (gettext("By month"), as_figures(month_rows(report)))]
 
 
-def _numbers(rows: list[list]) -> list[list]:
+def as_figures(rows: list[list]) -> list[list]:
     """Figures as numbers in a workbook (so Excel sums them); the header and the words stay text."""
     def number(cell):
         try:

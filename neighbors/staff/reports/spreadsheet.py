@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from ...spreadsheets import csv_text
+from .annual import as_figures
 from .figures import Report
 from .labels import (ALLEYS, INDICATORS, KITCHEN, KITCHEN_PEOPLE, MUTUALAID, POPULATION, REGISTERS, VISITS, category_label,
                      need_label, raw)
@@ -51,8 +51,11 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def report_csv(report: Report) -> str:
+def report_sheets(report: Report, *, as_numbers: bool = False) -> list[tuple[str, list]]:
+    """The report as one table for the one download (`web.spreadsheet`): in a workbook the figures are numbers
+    (so Excel sums them), in a CSV the text the page shows."""
     header = [gettext("Community"), gettext("Period"), gettext("Section"), gettext("Item"),
               gettext("Code"), gettext("Figure"), gettext("Value")]
-    return csv_text([header, *([report.community.name, report.period.code, section, item, code, label, value]
-                               for section, item, code, label, value in report_rows(report))])
+    rows = [header, *([report.community.name, report.period.code, section, item, code, label, value]
+                      for section, item, code, label, value in report_rows(report))]
+    return [(gettext("Monthly report"), as_figures(rows) if as_numbers else rows)]
