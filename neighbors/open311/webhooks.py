@@ -7,6 +7,7 @@ import hmac
 import secrets
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -23,7 +24,19 @@ from .services import URL
 
 MAX_ATTEMPTS = 8  # tries at 0, 1, 2, 4 … 64 minutes: about two hours, then it is shown as failed
 TIMEOUT_SECONDS = 5
-BATCH = 10  # deliveries one tick sends at most, so a dead partner cannot hold the tick (and its locks) for long
+BATCH = 10  # deliveries one tick sends at most, so a dead partner cannot hold the tick for long
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One claimed delivery, as plain values to send with no transaction open."""
+
+    community_id: int
+    delivery_id: int
+    event: str
+    payload: str
+    url: str
+    secret: str
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -99,9 +112,11 @@ def delete_webhook(actor: User, webhook_id: int, now: datetime) -> None:
 
 # --- the tick ----------------------------------------------------------------------------------
 
-def claim(community_id: int, delivery_id: int, seen_attempts: int, now: datetime) -> bool:
-    """Take a due delivery for this tick: a conditional UPDATE on the attempts it was read with, so of two ticks
-    only one sends it. The claim moves its next try past the timeout, so a tick that dies mid-send retries later."""
+@service
+def claim(community_id: int, delivery_id: int, seen_attempts: int, now: datetime) -> Outgoing | None:
+    """Take a due delivery for this tick, in a transaction of its own: a conditional UPDATE on the attempts it was
+    read with, so of two ticks only one sends it. The claim moves its next try past the timeout, so a tick that
+    dies mid-send retries later. What to send comes back as plain values: no row is held while it is sent."""
     done = db.session.execute(
         sa.update(WebhookDelivery)
         .where(WebhookDelivery.community_id == community_id, WebhookDelivery.id == delivery_id,
@@ -109,17 +124,35 @@ def claim(community_id: int, delivery_id: int, seen_attempts: int, now: datetime
                WebhookDelivery.delivered_at.is_(None), WebhookDelivery.next_attempt_at <= now)
         .values(attempts=seen_attempts + 1, next_attempt_at=next_try(seen_attempts + 1, now))
         .execution_options(synchronize_session=False))
-    return done.rowcount == 1
+    if done.rowcount != 1:
+        return None
+    row = db.session.execute(
+        sa.select(WebhookDelivery.event, WebhookDelivery.payload, Webhook.url, Webhook.secret)
+        .join(Webhook, same_community(Webhook.id == WebhookDelivery.webhook_id))
+        .where(WebhookDelivery.community_id == community_id, WebhookDelivery.id == delivery_id)).one()
+    return Outgoing(community_id, delivery_id, row.event, row.payload, row.url, row.secret)
 
 
-def post(hook: Webhook, delivery: WebhookDelivery, now: datetime) -> tuple[int | None, str]:
+@service
+def note_answer(outgoing: Outgoing, status: int | None, error: str, now: datetime) -> bool:
+    """Record what the partner answered; a 2xx marks the delivery delivered, never to be sent again."""
+    delivered = status is not None and 200 <= status < 300
+    values = {"last_status": status, "last_error": "" if delivered else error}
+    if delivered:
+        values |= {"delivered_at": now, "next_attempt_at": None}
+    db.session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.community_id == outgoing.community_id,
+                                                        WebhookDelivery.id == outgoing.delivery_id).values(values))
+    return delivered
+
+
+def post(outgoing: Outgoing, now: datetime) -> tuple[int | None, str]:
     """Send one delivery; the answer's status code (None when there was none) and a short error."""
-    body = delivery.payload.encode()
+    body = outgoing.payload.encode()
     timestamp = str(int(now.timestamp()))
-    request = urllib.request.Request(hook.url, data=body, method="POST", headers={
+    request = urllib.request.Request(outgoing.url, data=body, method="POST", headers={
         "Content-Type": "application/json", "User-Agent": "Neighbors-Webhooks",
-        "X-Neighbors-Event": delivery.event, "X-Neighbors-Delivery": str(delivery.id),
-        "X-Neighbors-Timestamp": timestamp, "X-Neighbors-Signature": signature(hook.secret, timestamp, body)})
+        "X-Neighbors-Event": outgoing.event, "X-Neighbors-Delivery": str(outgoing.delivery_id),
+        "X-Neighbors-Timestamp": timestamp, "X-Neighbors-Signature": signature(outgoing.secret, timestamp, body)})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
             return answer.status, ""
@@ -139,22 +172,15 @@ def _due(now: datetime) -> list[tuple[int, int, int]]:
 
 
 def send_due(now: datetime) -> int:
-    """The tick job: claim each due delivery, send it, note the answer; 2xx marks it delivered (never sent again),
-    anything else waits for its next try. The job is one transaction: a second tick at the same moment waits on
-    the claimed rows and then finds them taken. A tick that dies mid-way rolls back and sends again later (the
-    `X-Neighbors-Delivery` id lets a partner drop a repeat)."""
+    """The tick job, which runs its own short transactions (tick.py): each due delivery is claimed in one, sent
+    with none open — a partner that is slow or down never holds a lock a person's request would wait for — and
+    its answer noted in another. A tick that dies mid-way leaves the claim, and the delivery is tried again after
+    its backoff (the `X-Neighbors-Delivery` id lets a partner drop a repeat)."""
     sent = 0
     for community_id, delivery_id, attempts in _due(now):
-        if not claim(community_id, delivery_id, attempts, now):
+        outgoing = claim(community_id, delivery_id, attempts, now)
+        if outgoing is None:
             continue
-        delivery, hook = db.session.execute(
-            sa.select(WebhookDelivery, Webhook).join(Webhook, same_community(Webhook.id == WebhookDelivery.webhook_id))
-            .where(WebhookDelivery.community_id == community_id, WebhookDelivery.id == delivery_id)
-            .execution_options(populate_existing=True)).one()
-        status, error = post(hook, delivery, now)
-        delivery.last_status, delivery.last_error = status, error
-        if status is not None and 200 <= status < 300:
-            delivery.delivered_at, delivery.next_attempt_at, delivery.last_error = now, None, ""
-            sent += 1
-        db.session.flush()
+        status, error = post(outgoing, now)
+        sent += note_answer(outgoing, status, error, now)
     return sent

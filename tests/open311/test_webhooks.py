@@ -95,15 +95,16 @@ def queued(place, now):
 
 
 def test_two_claims_of_one_delivery_send_it_once(queued, now):
-    assert webhooks.claim(queued.community_id, queued.id, 0, now) is True
+    outgoing = webhooks.claim(queued.community_id, queued.id, 0, now)
+    assert outgoing is not None and outgoing.delivery_id == queued.id and outgoing.event == queued.event
     # the second tick read the same row before the first claimed it: it finds it taken
-    assert webhooks.claim(queued.community_id, queued.id, 0, now) is False
+    assert webhooks.claim(queued.community_id, queued.id, 0, now) is None
     assert _deliveries()[0].attempts == 1
 
 
 def _answering(monkeypatch, answers, seen):
-    def post(hook, delivery, now):
-        seen.append(delivery.id)
+    def post(outgoing, now):
+        seen.append(outgoing.delivery_id)
         return answers.pop(0)
     monkeypatch.setattr(webhooks, "post", post)
 
@@ -119,6 +120,22 @@ def test_a_delivered_one_is_never_sent_again_and_a_failing_one_gives_up(queued, 
     tick.run_all(clock.advance(days=1))
     row = _deliveries()[0]
     assert seen == [queued.id, queued.id] and row.delivered_at is not None and row.next_attempt_at is None
+
+
+def test_nothing_is_held_open_while_a_partner_is_asked(queued, clock, monkeypatch):
+    """A slow partner must never keep a lock a resident's order would wait for: no transaction is open during
+    the send, and the claim is already committed (another connection sees it)."""
+    seen_during_send = []
+
+    def post(outgoing, now):
+        with db.engine.connect() as elsewhere:
+            attempts = elsewhere.execute(sa.select(WebhookDelivery.attempts).where(
+                WebhookDelivery.id == outgoing.delivery_id)).scalar_one()
+        seen_during_send.append((db.session().in_transaction(), attempts))
+        return 204, ""
+    monkeypatch.setattr(webhooks, "post", post)
+    assert tick.run_all(clock.now)["open311.webhooks"] == 1
+    assert seen_during_send == [(False, 1)]
 
 
 def test_a_partner_that_never_answers_is_given_up_after_the_last_try(queued, clock, monkeypatch):
