@@ -35,3 +35,27 @@ def test_staff_issue_and_revoke_a_key_at_360_px(browser, server, app):
         assert "已吊销" in page.locator("[data-testid=api-key]", has_text=f"12345热线（{mode}）").inner_text()
         shot(page, f"open311-02-revoked-{mode}")
         context.close()
+
+
+def test_staff_add_a_webhook_and_see_its_secret_once_at_360_px(browser, server, app):
+    staff = make_user(make_community("鹭江道社区", street="鹭江街道"), "staff", name="蔡慧敏")
+    for mode in ("standard", "elder"):
+        context = browser.new_context(viewport=NARROW, has_touch=True, is_mobile=True, locale="zh-CN")
+        context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": server.url}])
+        page = context.new_page()
+        login(page, server.url, staff.phone, PASSWORD)
+        page.goto(server.url + "/open311/webhooks")
+        form = page.locator("[data-testid=webhook-form]")
+        form.locator("input[name=url]").fill(f"https://12345.example.gov.cn/neighbors/{mode}")
+        form.locator("input[name=events]").first.check()
+        form.locator("button[type=submit]").click()
+        secret = page.locator("[data-testid=new-secret-value]").inner_text()
+        assert len(secret) >= 32
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, f"open311-03-webhook-added-{mode}")
+        page.goto(server.url + "/open311/webhooks")
+        assert secret not in page.content()
+        assert page.locator("[data-testid=webhook]", has_text=f"/neighbors/{mode}").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, f"open311-04-webhooks-{mode}")
+        context.close()
