@@ -6,13 +6,19 @@ from tests.factories import PASSWORD, make_community, make_user
 NARROW = {"width": 360, "height": 780}
 
 
+def _signed_in_phone(browser, server, staff, mode: str):
+    """A 360 px phone in standard or 长辈版 with the staff member signed in."""
+    context = browser.new_context(viewport=NARROW, has_touch=True, is_mobile=True, locale="zh-CN")
+    context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": server.url}])
+    page = context.new_page()
+    login(page, server.url, staff.phone, PASSWORD)
+    return context, page
+
+
 def test_staff_issue_and_revoke_a_key_at_360_px(browser, server, app):
     staff = make_user(make_community("鹭江道社区", street="鹭江街道"), "staff", name="蔡慧敏")
     for mode in ("standard", "elder"):
-        context = browser.new_context(viewport=NARROW, has_touch=True, is_mobile=True, locale="zh-CN")
-        context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": server.url}])
-        page = context.new_page()
-        login(page, server.url, staff.phone, PASSWORD)
+        context, page = _signed_in_phone(browser, server, staff, mode)
         page.goto(server.url + "/open311/keys")
         settings = page.locator("[data-testid=open311-settings]")
         settings.locator("input[name=code]").fill("lujiangdao")
@@ -40,10 +46,7 @@ def test_staff_issue_and_revoke_a_key_at_360_px(browser, server, app):
 def test_staff_add_a_webhook_and_see_its_secret_once_at_360_px(browser, server, app):
     staff = make_user(make_community("鹭江道社区", street="鹭江街道"), "staff", name="蔡慧敏")
     for mode in ("standard", "elder"):
-        context = browser.new_context(viewport=NARROW, has_touch=True, is_mobile=True, locale="zh-CN")
-        context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": server.url}])
-        page = context.new_page()
-        login(page, server.url, staff.phone, PASSWORD)
+        context, page = _signed_in_phone(browser, server, staff, mode)
         page.goto(server.url + "/open311/webhooks")
         form = page.locator("[data-testid=webhook-form]")
         form.locator("input[name=url]").fill(f"https://12345.example.gov.cn/neighbors/{mode}")
