@@ -18,8 +18,8 @@ from requests.adapters import HTTPAdapter
 from neighbors import create_app
 from neighbors.clock import local_today, utcnow
 from neighbors.extensions import db
-from neighbors.kitchen import services
-from tests.factories import make_building, make_community, make_user
+from tests.factories import make_user
+from tests.kitchen.helpers import make_place, publish
 from tests.live import ROOT, TEST_SECRET_KEY, free_port
 
 PG = {"host": os.environ.get("STACK_PG_HOST", "127.0.0.1"), "port": os.environ.get("STACK_PG_PORT", "5432"),
@@ -121,15 +121,10 @@ def world(stack, tmp_path_factory) -> World:
                       "NEIGHBORS_ENV": "testing", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                       "NEIGHBORS_UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads"))})
     with app.app_context():
-        community = make_community("镇海社区")
-        staff = make_user(community, "staff", name="陈丽华")
-        operator = make_user(community, "kitchen", name="林阿水")
-        building = make_building(community, "镇海路12号")
-        kitchen = services.register_kitchen(staff, community.id, "镇海邻里厨房", "镇海路36号", "10:30-13:00", True,
-                                            [building.id], [operator.id], utcnow())
-        meal = services.publish_meal(operator, kitchen.id, local_today() + timedelta(days=1), "lunch", "卤肉",
-                                     "清炒地瓜叶", "紫菜蛋花汤", 500, utcnow())
-        world = World(community.id, meal.id, [make_user(community).phone for _ in range(12)], _database_url("postgresql"))
+        place = make_place()  # the kitchen tests' own place: 镇海社区, its kitchen, staff and operator
+        meal = publish(place, local_today() + timedelta(days=1), capacity=500, now=utcnow())
+        world = World(place.community.id, meal.id, [make_user(place.community).phone for _ in range(12)],
+                      _database_url("postgresql"))
         db.session.remove()
         db.engine.dispose()
     return world
