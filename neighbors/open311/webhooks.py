@@ -27,6 +27,17 @@ TIMEOUT_SECONDS = 5
 BATCH = 10  # deliveries one tick sends at most, so a dead partner cannot hold the tick for long
 
 
+def _opener() -> urllib.request.OpenerDirector:
+    """HTTP and HTTPS only, and no redirects: a partner's URL can never make the server read a file (`file:`) or
+    follow a 3xx to an address staff did not register. A 3xx counts as an answer that is not 2xx."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
+                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor(),
+                    urllib.request.UnknownHandler()):
+        opener.add_handler(handler)
+    return opener
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One claimed delivery, as plain values to send with no transaction open."""
@@ -154,7 +165,7 @@ def post(outgoing: Outgoing, now: datetime) -> tuple[int | None, str]:
         "X-Neighbors-Event": outgoing.event, "X-Neighbors-Delivery": str(outgoing.delivery_id),
         "X-Neighbors-Timestamp": timestamp, "X-Neighbors-Signature": signature(outgoing.secret, timestamp, body)})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
+        with _opener().open(request, timeout=TIMEOUT_SECONDS) as answer:
             return answer.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code}"

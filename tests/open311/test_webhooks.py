@@ -2,6 +2,7 @@
 backoff, never sent twice. One test sends to a receiver on loopback; the rest need no HTTP."""
 import json
 import threading
+import urllib.error
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -184,3 +185,43 @@ def test_a_partner_on_loopback_gets_a_signed_retry_after_a_500(place, clock):
     delivery = _deliveries()[0]
     assert _Receiver.received == [(True, "finding.dispatched", str(delivery.id))] * 2
     assert (delivery.attempts, delivery.last_status) == (2, 200) and delivery.delivered_at == clock.now
+
+
+class _Redirecting(BaseHTTPRequestHandler):
+    """A partner whose address answers with a redirect to another path of its own."""
+
+    paths: list = []
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.paths.append(self.path)
+        self.send_response(307)
+        self.send_header("Location", "/elsewhere")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_redirect_is_not_followed_and_counts_as_not_delivered(place, clock):
+    server = HTTPServer(("127.0.0.1", 0), _Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        webhooks.add_webhook(place.staff, f"http://127.0.0.1:{server.server_port}/neighbors",
+                             ["finding.dispatched"], clock.now)
+        _Redirecting.paths = []
+        alleys.report_finding(place.patroller, place.alley.id, "sanitation", "路面油腻", "打铁巷口", [photo()],
+                              "k1", clock.now)
+        tick.run_all(clock.now)
+    finally:
+        server.shutdown()
+        server.server_close()
+    delivery = _deliveries()[0]
+    assert _Redirecting.paths == ["/neighbors"]
+    assert (delivery.last_status, delivery.delivered_at) == (307, None) and delivery.last_error == "HTTP 307"
+
+
+def test_only_http_and_https_can_be_opened():
+    with pytest.raises(urllib.error.URLError):
+        webhooks._opener().open("file:///etc/hostname", timeout=1)
