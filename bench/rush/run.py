@@ -392,6 +392,7 @@ def main(argv=None) -> int:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    bench.ensure_database()  # on a new machine the bench database is not there yet, and machine() asks it
     report = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": {
         "cpus": os.cpu_count(), "load_average": [round(x, 1) for x in os.getloadavg()], "python":
         platform.python_version(), "cpu": bench.machine()["cpu"]}, "peak_rps": PEAK_RPS, "peak": PEAK}
