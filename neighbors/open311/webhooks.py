@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from .. import audit
 from ..database import same_community
 from ..errors import N_, InvalidInput, NotFound
 from ..events import EVENTS
@@ -94,6 +95,8 @@ def add_webhook(actor: User, url: str, events: list[str], now: datetime) -> tupl
                    created_by_id=actor.id, created_at=now)
     db.session.add(hook)
     db.session.flush()
+    audit.record(actor, "open311.webhook_added", hook, community_id=hook.community_id, now=now,
+                 after={"url": url, "events": hook.events.split(), "enabled": True})
     return hook, secret
 
 
@@ -110,6 +113,8 @@ def switch_webhook(actor: User, webhook_id: int, now: datetime) -> Webhook:
     """Turn off (nothing is queued or sent; what waits stays and goes out once it is turned on again) or on."""
     hook = _own(actor, webhook_id)
     hook.enabled = not hook.enabled
+    audit.record(actor, "open311.webhook_switched", hook, community_id=hook.community_id, now=now,
+                 before={"url": hook.url, "enabled": not hook.enabled}, after={"url": hook.url, "enabled": hook.enabled})
     return hook
 
 
@@ -119,6 +124,8 @@ def delete_webhook(actor: User, webhook_id: int, now: datetime) -> None:
     db.session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.community_id == hook.community_id,
                                                         WebhookDelivery.webhook_id == hook.id))
     db.session.execute(sa.delete(Webhook).where(Webhook.community_id == hook.community_id, Webhook.id == hook.id))
+    audit.record(actor, "open311.webhook_deleted", hook, community_id=hook.community_id, now=now,
+                 before={"url": hook.url, "events": hook.events.split(), "enabled": hook.enabled})
 
 
 # --- the tick ----------------------------------------------------------------------------------

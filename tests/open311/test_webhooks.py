@@ -14,8 +14,10 @@ from neighbors.alleys import services as alleys
 from neighbors.errors import InvalidInput, NotAllowed, NotFound
 from neighbors.events import emit
 from neighbors.extensions import db
+from neighbors.models import AuditEntry
 from neighbors.open311 import webhooks
 from neighbors.open311.models import Webhook, WebhookDelivery
+from neighbors.staff.services.audit_log import describe
 from neighbors.transactions import service
 from tests.alleys.conftest import photo
 from tests.factories import make_community, make_user
@@ -71,6 +73,23 @@ def test_only_staff_add_webhooks_and_only_http_addresses(place, now):
         webhooks.delete_webhook(other, hook.id, now)
     assert db.session.scalar(sa.select(sa.func.count(Webhook.id))) == 1
 
+
+
+def test_adding_switching_and_deleting_a_webhook_are_in_the_audit_log_without_its_secret(place, now, app):
+    hook, secret = webhooks.add_webhook(place.staff, "https://hotline.example/hook", ALL_FINDING, now)
+    webhooks.switch_webhook(place.staff, hook.id, now)
+    webhooks.delete_webhook(place.staff, hook.id, now)
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("open311.webhook_%"))
+                                 .order_by(AuditEntry.id)).all()
+    assert [e.action for e in entries] == ["open311.webhook_added", "open311.webhook_switched",
+                                           "open311.webhook_deleted"]
+    assert all(e.actor_id == place.staff.id and e.community_id == place.community.id for e in entries)
+    assert all(secret not in f"{e.before}{e.after}" for e in entries)
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        said = [describe(e) for e in entries]
+    assert said[0].sentence == f"{place.staff.name} 添加了推送地址 https://hotline.example/hook。"
+    assert ("推送中", "是", "否") in said[1].changes
+    assert said[2].sentence == f"{place.staff.name} 删除了推送地址 https://hotline.example/hook。"
 
 def test_the_signature_round_trip():
     body = b'{"event": "finding.resolved"}'
