@@ -1,11 +1,13 @@
-"""Open311 GeoReport v2 in JSON under /open311/v2/: partner systems (12345, the grid platform) list the services,
-read cases and file them. Key authentication only (no session, no CSRF); errors are the standard's
-`[{"code": …, "description": …}]` with the HTTP status the standard names."""
+"""Open311 GeoReport v2 under /open311/v2/, in JSON (`….json`) and the standard's XML (`….xml`): partner systems
+(12345, the grid platform) list the services, read cases and file them. Key authentication only (no session, no
+CSRF); errors are the standard's `[{"code": …, "description": …}]` (`<errors><error>…`) with the HTTP status the
+standard names."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import json
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request, url_for
 from flask_babel import gettext
@@ -18,6 +20,7 @@ from ..i18n import department_label
 from ..registry import PublicCase
 from . import services
 from .openapi import document
+from .xml import document as xml_document
 
 bp = Blueprint("open311_api", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
@@ -41,8 +44,15 @@ def jsonify(data, status: int = 200) -> Response:
     return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
 
 
+def answer(data, root: str, status: int = 200) -> Response:
+    """The answer in the format the path asks for: `….xml` gets the standard's XML under `root`, else JSON."""
+    if request.path.endswith(".xml"):
+        return Response(xml_document(root, data), status=status, mimetype="text/xml")
+    return jsonify(data, status)
+
+
 def _error(status: int, description: str):
-    return jsonify([{"code": status, "description": description}], status)
+    return answer([{"code": status, "description": description}], "errors", status)
 
 
 @bp.errorhandler(DomainError)
@@ -88,19 +98,20 @@ def _cases_json(found: list[PublicCase], community_id: int) -> list[dict]:
     return [_case_json(case, filings.get(case.id), names) for case in found]
 
 
+@bp.get("/discovery.xml")
 @bp.get("/discovery.json")
 def discovery():
-    return jsonify({
+    return answer({
         "changeset": "2026-12-03T00:00:00+08:00",
         "contact": gettext("Your community office"),
         "key_service": gettext("API keys are issued by the community's staff."),
         "endpoints": [{"specification": SPECIFICATION, "url": url_for(".discovery", _external=True).rsplit("/", 1)[0],
                        "changeset": "2026-12-03T00:00:00+08:00", "type": "production",
-                       "formats": ["application/json"]}],
+                       "formats": ["application/json", "text/xml"]}],
         "jurisdictions": [{"jurisdiction_id": j.code, "name": j.community.name, "publishes_cases": j.publishes_cases}
                           for j in services.jurisdictions()],
         "openapi": url_for(".openapi", _external=True),
-    })
+    }, "discovery")
 
 
 @bp.get("/openapi.json")
@@ -108,13 +119,14 @@ def openapi():
     return jsonify(document(url_for(".discovery", _external=True).rsplit("/", 1)[0]))
 
 
+@bp.get("/services.xml")
 @bp.get("/services.json")
 @limiter.limit("300 per minute", key_func=_partner, scope="open311-read")
 def service_list():
     found = services.services_of(request.args.get("jurisdiction_id"), _raw_key())
-    return jsonify([{"service_code": item.code, "service_name": gettext(item.name), "description": item.description,
+    return answer([{"service_code": item.code, "service_name": gettext(item.name), "description": item.description,
                      "metadata": False, "type": "realtime", "keywords": "", "group": gettext(item.group)}
-                    for item in found])
+                    for item in found], "services")
 
 
 def _numbers(name: str) -> tuple[int, ...] | None:
@@ -170,13 +182,14 @@ def _filters() -> services.Filters:
                             page_size=_page("page_size", 50, services.MAX_PAGE_SIZE))
 
 
+@bp.get("/requests.xml")
 @bp.get("/requests.json")
 @limiter.limit("300 per minute", key_func=_partner, scope="open311-read")
 def request_list():
     code = request.args.get("jurisdiction_id")
     filters = _filters()
     community_id, found = services.cases(code, _raw_key(), filters, utcnow())
-    response = jsonify(_cases_json(found, community_id))
+    response = answer(_cases_json(found, community_id), "service_requests")
     if len(found) == filters.page_size:
         response.headers["Link"] = f'<{_next_page(filters.page + 1)}>; rel="next"'
     return response
@@ -185,17 +198,19 @@ def request_list():
 def _next_page(page: int) -> str:
     args = {**request.args.to_dict(), "page": str(page)}
     args.pop("api_key", None)  # a key never travels in a link the partner might log or pass on
-    return url_for(".request_list", _external=True, **args)
+    return f"{request.base_url}?{urlencode(args)}"  # the same format as this page
 
 
+@bp.get("/requests/<int:case_id>.xml")
 @bp.get("/requests/<int:case_id>.json")
 @limiter.limit("300 per minute", key_func=_partner, scope="open311-read")
 def request_detail(case_id: int):
     code = request.args.get("jurisdiction_id")
     community_id, found = services.case(code, _raw_key(), case_id, utcnow())
-    return jsonify(_cases_json([found], community_id))
+    return answer(_cases_json([found], community_id), "service_requests")
 
 
+@bp.post("/requests.xml")
 @bp.post("/requests.json")
 @limiter.limit("30 per minute", key_func=_partner, scope="open311-write")
 def file_request():
@@ -207,4 +222,4 @@ def file_request():
     idempotency = request.headers.get("Idempotency-Key", "").strip()[:100]
     case_id = services.file_case(_raw_key(), form.get("jurisdiction_id"), filing, request.files.getlist("media"),
                                  idempotency, utcnow())
-    return jsonify([{"service_request_id": str(case_id), "service_notice": "", "account_id": None}])
+    return answer([{"service_request_id": str(case_id), "service_notice": "", "account_id": None}], "service_requests")

@@ -2,6 +2,7 @@
 file a case with a key, read it back, see it closed once the officer has fixed it; refusals in the standard's
 JSON; and staff's page that issues (once) and revokes keys."""
 import json
+from xml.etree import ElementTree
 import re
 
 import pytest
@@ -206,3 +207,56 @@ def test_staff_find_the_page_among_their_settings(auth, web, place):
     auth.login(place.staff)
     page = web.get("/staff/settings").get_data(as_text=True)
     assert 'href="/open311/keys"' in page and "开放接口（Open311）" in page
+
+
+# --- the same in the standard's XML ---------------------------------------------------------------
+
+def _xml(response, root: str) -> ElementTree.Element:
+    assert response.mimetype == "text/xml" and response.data.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+    element = ElementTree.fromstring(response.data)
+    assert element.tag == root
+    return element
+
+
+def test_every_answer_in_the_standards_xml_too(client, place, key):
+    discovery = _xml(client.get(f"{BASE}/discovery.xml"), "discovery")
+    assert [f.text for f in discovery.iterfind("endpoints/endpoint/formats/format")] == ["application/json",
+                                                                                        "text/xml"]
+    assert discovery.findtext("endpoints/endpoint/url").endswith("/open311/v2")
+    listed = _xml(Partner(client).get("services.xml"), "services")
+    sanitation = next(s for s in listed.iterfind("service") if s.findtext("service_code") == "sanitation")
+    assert (sanitation.findtext("service_name"), sanitation.findtext("metadata"), sanitation.findtext("group")) \
+        == ("卫生", "false", "小巷")
+    partner = Partner(client, key)
+    filed = client.post(f"{BASE}/requests.xml", data=partner._params(
+        service_code="sanitation", description="路面油腻 <b>&\x0b", lat="24.4545", long="118.0781",
+        address_string="打铁巷12号"))
+    case_id = _xml(filed, "service_requests").findtext("request/service_request_id")
+    assert case_id and db.session.get(Finding, int(case_id)).department == "环卫"
+    [case] = _xml(partner.get(f"requests/{case_id}.xml"), "service_requests")
+    [same] = partner.get(f"requests/{case_id}.json").get_json()
+    assert {child.tag: child.text or "" for child in case} == {
+        name: "" if value is None else str(value) for name, value in same.items()}
+    assert case.findtext("description") == "路面油腻 <b>&"  # escaped, and the control character XML cannot carry left out
+    assert [r.findtext("service_request_id") for r in _xml(partner.get("requests.xml"), "service_requests")] \
+        == [case_id]
+
+
+def test_refusals_in_the_standards_xml(client, place, key):
+    refused = client.post(f"{BASE}/requests.xml", data={"service_code": "sanitation", "description": "x"})
+    assert refused.status_code == 403
+    error = _xml(refused, "errors").find("error")
+    assert error.findtext("code") == "403" and "api_key" in error.findtext("description")
+    missing = Partner(client, key).get("requests/999999.xml")
+    assert missing.status_code == 404 and _xml(missing, "errors").findtext("error/code") == "404"
+    assert db.session.scalar(sa.select(sa.func.count(Finding.id))) == 0
+
+
+def test_an_xml_page_links_to_the_next_xml_page(client, place, key):
+    for n in range(3):
+        alleys.report_finding(place.patroller, place.alley.id, "hazard", f"隐患{n}", "打铁巷口", [photo()],
+                              f"x{n}", utcnow(), new_anyway=True)
+    response = Partner(client, key).get("requests.xml", page_size="2")
+    assert len(_xml(response, "service_requests")) == 2
+    link = response.headers["Link"]
+    assert "/open311/v2/requests.xml?" in link and "page=2" in link and key not in link

@@ -266,6 +266,11 @@ GET  /open311/v2/services.json                             200     200      200 
 GET  /open311/v2/requests.json                             403     403      403      403      403      403      403      403      403      403      403
 POST /open311/v2/requests.json                             403     403      403      403      403      403      403      403      403      403      403
 GET  /open311/v2/requests/<int:case_id>.json               403     403      403      403      403      403      403      403      403      403      403
+GET  /open311/v2/discovery.xml                            200     200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/services.xml                             200     200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/requests.xml                             403     403      403      403      403      403      403      403      403      403      403
+POST /open311/v2/requests.xml                             403     403      403      403      403      403      403      403      403      403      403
+GET  /open311/v2/requests/<int:case_id>.xml               403     403      403      403      403      403      403      403      403      403      403
 GET  /staff/registers/                                    login   403      403      403      403      403      403      403      200      200      200
 GET  /staff/registers/new                                 login   403      403      403      403      403      403      403      200      200      403
 POST /staff/registers/new                                 login   403      403      403      403      403      403      403      303      303      403
@@ -804,6 +809,16 @@ CALLS.update({
     "GET /open311/v2/requests/<int:case_id>.json": Call(path=lambda world, where: "/open311/v2/requests/{c}.json?"
                                                          "jurisdiction_id={j}".format(c=world.record("finding", where).id,
                                                                                       j=_jurisdiction(world, where))),
+    "GET /open311/v2/services.xml": Call(
+        path=lambda world, where: f"/open311/v2/services.xml?jurisdiction_id={_jurisdiction(world, where)}"),
+    "GET /open311/v2/requests.xml": Call(
+        path=lambda world, where: f"/open311/v2/requests.xml?jurisdiction_id={_jurisdiction(world, where)}"),
+    "POST /open311/v2/requests.xml": Call(data=lambda world, where, actor: {
+        "jurisdiction_id": _jurisdiction(world, where), "service_code": "hazard", "description": "电线垂落",
+        "address_string": "打铁巷口"}),
+    "GET /open311/v2/requests/<int:case_id>.xml": Call(path=lambda world, where: "/open311/v2/requests/{c}.xml?"
+                                                        "jurisdiction_id={j}".format(c=world.record("finding", where).id,
+                                                                                     j=_jurisdiction(world, where))),
 })
 
 

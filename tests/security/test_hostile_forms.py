@@ -35,6 +35,7 @@ ELSEWHERE = {
     "POST /auth/second-factor/recovery-codes": "tests/auth/test_second_factor.py",
     # a partner system's API key, not a session: bad input answered as Open311 errors, nothing filed
     "POST /open311/v2/requests.json": "bad input of every field in tests/open311/test_services.py and test_api.py",
+    "POST /open311/v2/requests.xml": "the same view as requests.json; its refusals in XML in tests/open311/test_api.py",
 }
 # Buttons whose form carries nothing but the CSRF token (the test proves the view reads no field).
 ONE_TAP = {
