@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ...ranking import competition_ranks
 from .measures import Measure
 
 TIE = 6  # scores equal to six decimals share a rank
@@ -57,10 +58,11 @@ def _normalise(value: float, low: float, high: float, higher_is_better: bool) ->
 
 def _rank(standings: list[Standing]) -> None:
     """Competition ranking: equal scores share a rank, the next rank skips (1, 1, 3)."""
-    ranked = [standing for standing in standings if standing.score is not None]
-    for standing in ranked:
-        standing.rank = 1 + sum(1 for other in ranked if round(other.score, TIE) > round(standing.score, TIE))
-        standing.ranked_in_type = len(ranked)
+    places = competition_ranks([None if s.score is None else round(s.score, TIE) for s in standings])
+    ranked = sum(1 for place in places if place is not None)
+    for standing, place in zip(standings, places, strict=True):
+        standing.rank = place
+        standing.ranked_in_type = ranked if place is not None else 0
 
 
 def _score_type(members: list[Candidate], measures: list[tuple[Measure, int]],
