@@ -809,17 +809,17 @@ CALLS.update({
     "GET /open311/v2/requests/<int:case_id>.json": Call(path=lambda world, where: "/open311/v2/requests/{c}.json?"
                                                          "jurisdiction_id={j}".format(c=world.record("finding", where).id,
                                                                                       j=_jurisdiction(world, where))),
-    "GET /open311/v2/services.xml": Call(
-        path=lambda world, where: f"/open311/v2/services.xml?jurisdiction_id={_jurisdiction(world, where)}"),
-    "GET /open311/v2/requests.xml": Call(
-        path=lambda world, where: f"/open311/v2/requests.xml?jurisdiction_id={_jurisdiction(world, where)}"),
-    "POST /open311/v2/requests.xml": Call(data=lambda world, where, actor: {
-        "jurisdiction_id": _jurisdiction(world, where), "service_code": "hazard", "description": "电线垂落",
-        "address_string": "打铁巷口"}),
-    "GET /open311/v2/requests/<int:case_id>.xml": Call(path=lambda world, where: "/open311/v2/requests/{c}.xml?"
-                                                        "jurisdiction_id={j}".format(c=world.record("finding", where).id,
-                                                                                     j=_jurisdiction(world, where))),
 })
+
+
+def _as_xml(call: Call) -> Call:
+    """The XML answers are the JSON routes' own views (neighbors/open311/api.py): the same call at `.xml`."""
+    return Call(path=call.path and (lambda world, where: call.path(world, where).replace(".json", ".xml")),
+                data=call.data)
+
+
+CALLS.update({key.replace(".json", ".xml"): _as_xml(call) for key, call in list(CALLS.items())
+              if " /open311/v2/" in key and key.endswith(".json") and "openapi" not in key})
 
 
 def _roster_bytes(world: World, actor) -> bytes:
