@@ -11,6 +11,7 @@ from ...errors import N_
 from ...extensions import db
 from ...links import Link
 from ...models import Community
+from ...periods import period_between
 from ...workqueue import QueueItem
 from ..models import Entry, Kind, counted
 from .statistics import period_of, statistics
@@ -34,8 +35,7 @@ def monthly_summary(community_id: int, start: date, end: date, now: datetime | N
 
 def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:
     """The entries behind each count: the register of that kind, for the year (or the month) counted."""
-    span = {"year": start.year} if (start.month, start.day, end) == (1, 1, date(start.year + 1, 1, 1)) \
-        else {"month": f"{start:%Y-%m}"}
+    span = period_between(start, end).args
     kinds = {"meetings": Kind.MEETING, "meeting_minutes": Kind.MEETING, "documents": Kind.DOCUMENT,
              "forms": Kind.DOCUMENT, "inspections": Kind.INSPECTION, "prep_minutes": Kind.INSPECTION}
     return {figure: Link("registers.entries", community=community_id, kind=kind.value, **span)

@@ -1,11 +1,11 @@
 """Monthly, annual and district reports, computed only from the modules' published summaries."""
+from ...periods import Period, month_period, parse_month, parse_year, year_period
 from .annual import KINDS, AnnualReport, Figure, annual_report, annual_rows, annual_sheets, month_lines
 from .district import KIND_ORDER, DistrictGroup, DistrictRow, district, district_sheets, rank
 from .figures import (ELDER_AGE, MEALS_FIGURE, REPORTED, Report, community_report, elder_cutoff, indicators,
                       population, summaries)
 from .labels import (ALLEYS, CATEGORY_LABELS, INDICATORS, KITCHEN, KITCHEN_FIGURES, KITCHEN_PEOPLE, MUTUALAID,
                      NEED_LABELS, POPULATION, REGISTERS, VISITS, category_label, need_label, raw, show)
-from .periods import Period, month_period, parse_month, parse_year, year_period
 from .spreadsheet import report_rows, report_sheets
 
 __all__ = [

@@ -14,9 +14,9 @@ from flask_babel import gettext
 from ...errors import N_
 from ...links import Link
 from ...models import Community
+from ...periods import Period, year_period
 from ...registry import installed
 from .labels import raw
-from .periods import Period, year_period
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from flask_babel import gettext
 
 from ...extensions import db
 from ...models import Community, CommunityType
+from ...periods import Period
 from ...templating import COMMUNITY_KINDS
 from .figures import INDICATOR_SOURCES, indicators, population, summaries
 from .labels import INDICATORS
-from .periods import Period
 
 KIND_ORDER = [CommunityType.NEW_TOWN, CommunityType.OLD_TOWN, CommunityType.VILLAGE]
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from ...clock import local_to_utc
 from ...extensions import db
 from ...models import Community, Role, RoleGrant, User
+from ...periods import Period
 from ...registry import installed
-from .periods import Period
 
 ELDER_AGE = 65
 # The kitchen counts a meal per portion handed over (an order of 2 feeds two); that is what elders eat.

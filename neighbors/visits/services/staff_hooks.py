@@ -11,6 +11,7 @@ from ...database import same_community
 from ...errors import N_
 from ...extensions import db
 from ...links import Link
+from ...periods import period_between
 from ...workqueue import QueueItem
 from ..models import Household, HouseholdMember, Need, Outcome, Visit
 
@@ -59,8 +60,7 @@ def person_summary(community_id: int, user_id: int) -> dict:
 
 def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:
     """The coverage page of the year (or the month) shows, grid by grid and worker by worker, what was counted."""
-    span = {"year": start.year} if (start.month, start.day, end) == (1, 1, date(start.year + 1, 1, 1)) \
-        else {"month": f"{start:%Y-%m}"}
+    span = period_between(start, end).args
     return dict.fromkeys(("visits", "households_visited", "households", "nobody_home", "needs"),
                          Link("visits.coverage", **span))
 

@@ -1,4 +1,5 @@
-"""The months and years a report covers, and reading them from the address."""
+"""The months and years a report covers, and reading them from the address: staff's reports, and the modules'
+list pages a report's figure links to (`?year=2026` or `?month=2026-05`, `Period.args`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +7,7 @@ from datetime import date, timedelta
 
 from flask_babel import get_locale
 
-from ...errors import N_, InvalidInput
+from .errors import N_, InvalidInput
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class Period:
     @property
     def code(self) -> str:
         return str(self.start.year) if self.kind == "year" else self.start.strftime("%Y-%m")
+
+    @property
+    def args(self) -> dict:
+        """The period as a list page's query arguments: `year=2026` or `month=2026-05`."""
+        return {"year": self.start.year} if self.kind == "year" else {"month": self.code}
 
     def previous(self) -> Period:
         if self.kind == "year":
@@ -77,3 +83,19 @@ def parse_year(text: str | None, today: date) -> Period:
     if not (text.isdecimal() and 2000 <= int(text) <= 2100):
         raise InvalidInput(N_("Give the year as four digits, for example 2025."), field="year")
     return year_period(int(text))
+
+
+def period_between(start: date, end: date) -> Period:
+    """Local dates [start, end) as a report asks for them: a whole year, else the month it starts in."""
+    year = year_period(start.year)
+    return year if (start, end) == (year.start, year.end) else month_period(start)
+
+
+def parse_period(year: str | None, month: str | None, today: date) -> Period | None:
+    """A list page's period: `?year=2026` or `?month=2026-05`, None when neither is given; a bad one is refused
+    (422, saying how to write it)."""
+    if year:
+        return parse_year(year, today)
+    if month:
+        return parse_month(month, today)
+    return None
