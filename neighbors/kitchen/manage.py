@@ -13,6 +13,7 @@ from ..errors import N_, DomainError, InvalidInput
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role
+from ..periods import parse_period
 from ..security import login_required, role_required
 from ..urls import safe_next
 from ..web import (
@@ -280,7 +281,19 @@ def _date_arg(name: str) -> date | None:
 @bp.get("/manage/orders")
 @role_required(Role.STAFF)
 def all_orders():
+    """Orders found by day, kitchen, status or resident; or, for a year or a month (`?year=2026`, where the
+    annual report's kitchen figures lead), the orders served in it with what they add up to."""
     community_id = current_user.community_id
+    try:
+        period = parse_period(request.args.get("year"), request.args.get("month"), local_today())
+    except DomainError as error:
+        return refuse(error)
+    if period is not None:
+        community_id = request.args.get("community", community_id, type=int)
+        if not may(current_user, "oversee", community_id):
+            abort(403)
+        return render("kitchen/manage/orders.html", served=services.served_orders(
+            community_id, period, request.args.get("page", 1, type=int)))
     kitchen_id = request.args.get("kitchen", type=int)
     status = request.args.get("status", "")
     status = status if status in {s.value for s in OrderStatus} else ""

@@ -22,7 +22,10 @@ from .personal_data import erase_person, personal_data
 from .profiles import (
     PHONE_LIKE, WELFARE_STATUSES, carers_for, profile_for, residents, set_welfare_status, update_profile,
 )
-from .settlement import CSV_COLUMNS, FIGURES, month_bounds, monthly_summary, settlement, settlement_sheets
+from .settlement import (
+    CSV_COLUMNS, FIGURES, ServedOrders, figure_records, month_bounds, monthly_summary, served_orders, settlement,
+    settlement_sheets,
+)
 from .staff import LOW_RATING, person_summary, staff_queue, staff_queue_count
 from .standing import (
     create_standing_order, end_standing_order, parse_weekdays, pause_standing_order, place_standing_order,
@@ -33,6 +36,7 @@ from .welfare import SAFE_HOW, open_welfare_checks, record_safe
 
 __all__ = [
     "CSV_COLUMNS", "DEFAULT_DEADLINES", "FIGURES", "LATEST_DEADLINE", "LOW_RATING", "MAX_CAPACITY", "MAX_QUANTITY",
+    "ServedOrders", "figure_records", "served_orders",
     "MENU_DAYS", "PHONE_LIKE", "RULE_TEXTS", "SAFE_HOW", "WELFARE_STATUSES", "AlreadyOrdered", "OrderingClosed",
     "SoldOut", "live_orders_of", "near_day", "next_meal_without", "ordered_twice", "price_for", "skipped_meals",
     "acknowledge_feedback", "add_tier", "advance_order", "buildings", "cancel_meal", "cancel_order", "carers_for",

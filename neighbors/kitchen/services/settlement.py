@@ -1,20 +1,24 @@
-"""A kitchen's month in figures (served, paid by residents, subsidy owed), and the staff report's share of it;
-all counted from the orders themselves."""
+"""A kitchen's month in figures (served, paid by residents, subsidy owed), the staff report's share of it, and the
+served orders behind the report's figures; all counted from the orders themselves."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from ...clock import age_on
 from ...errors import N_
 from ...extensions import db
+from ...links import Link
 from ...models import User
+from ...periods import Period, period_between
 from ...spreadsheets import Yuan
 from ..models import ELDER_AGE, SERVED, Kitchen, MealOrder, OrderStatus, StandingOrder
-from .common import KITCHEN_NAME, find
+from .common import KITCHEN_NAME, ORDER_ROW, find
 
 FIGURES = ("meals_served", "portions_served", "gross_fen", "paid_fen", "subsidy_fen", "no_shows", "no_answers",
            "cancellations")
@@ -132,3 +136,45 @@ def monthly_summary(community_id: int, start: date, end: date, now: datetime | N
         if (age_on(birth_date, start) or 0) >= ELDER_AGE}
     return {"kitchens": rows, "totals": totals, "residents_served": residents_served,
             "elders_with_standing_orders": len(elder_ids)}
+
+
+SERVED_FIGURES = ("meals_served", "portions_served", "residents_served", "subsidy_fen")
+SERVED_PAGE = 100
+PLACED_BY = joinedload(MealOrder.placed_by).lazyload(User.role_grants)  # in the same statement, whoever placed it
+
+
+@dataclass(frozen=True)
+class ServedOrders:
+    """The orders served in a period (the report's kitchen figures are their count and sums), a page of them."""
+
+    period: Period
+    meals_served: int
+    portions_served: int
+    residents_served: int
+    subsidy_fen: int
+    orders: list[MealOrder]
+    page: int
+    more: bool
+
+
+def served_orders(community_id: int, period: Period, page: int = 1, per_page: int = SERVED_PAGE) -> ServedOrders:
+    """Orders delivered or picked up on a day of the period, newest first, with the figures counted from all of
+    them (two statements, whatever the number of orders)."""
+    page = min(max(1, page), 10_000)  # a page number out of range is the nearest one
+    served = (MealOrder.community_id == community_id, MealOrder.status.in_(SERVED),
+              MealOrder.served_on >= period.start, MealOrder.served_on < period.end)
+    meals, portions, residents, subsidy = db.session.execute(
+        sa.select(sa.func.count(MealOrder.id), sa.func.coalesce(sa.func.sum(MealOrder.quantity), 0),
+                  sa.func.count(sa.distinct(MealOrder.resident_id)),
+                  sa.func.coalesce(sa.func.sum(MealOrder.subsidy_fen), 0)).where(*served)).one()
+    rows = list(db.session.scalars(
+        sa.select(MealOrder).where(*served).options(*ORDER_ROW, PLACED_BY)
+        .order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)))
+    return ServedOrders(period, int(meals), int(portions), int(residents), int(subsidy), rows[:per_page], page,
+                        len(rows) > per_page)
+
+
+def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:
+    """Each kitchen figure of a report is counted from the orders served in its period: their list."""
+    return dict.fromkeys(SERVED_FIGURES, Link("kitchen.all_orders", community=community_id,
+                                              **period_between(start, end).args))
