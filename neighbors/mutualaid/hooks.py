@@ -10,6 +10,7 @@ HOOKS = ModuleHooks(
     staff_queue=services.staff_queue,
     staff_queue_count=services.staff_queue_count,
     monthly_summary=services.monthly_summary,
+    figure_records=services.figure_records,
     appeal_kinds={
         "mutualaid.request": AppealKind(check=services.hidden_request, describe=services.describe_requests,
                                         reinstate=services.reinstate_request),

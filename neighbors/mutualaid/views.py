@@ -8,12 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import accounts, appeals, uploads
-from ..clock import to_local, utcnow
+from ..clock import local_today, to_local, utcnow
+from ..errors import DomainError
 from ..extensions import db
 from ..forms import EmptyForm, acting_for_choices
 from ..models import Role, User
+from ..periods import parse_period
 from ..security import login_required, require_community, role_required
-from ..web import is_fragment_request, press, render, see_other, submit, with_trigger
+from ..web import is_fragment_request, press, refuse, render, see_other, submit, with_trigger
 from . import services
 from .forms import (
     DAY_PARTS, WEEKDAY_NAMES, ConfirmForm, DisputeForm, DoneForm, GiftForm, GrantForm, InviteForm, OfferForm,
@@ -505,8 +507,20 @@ def give():
 @bp.get("/manage")
 @role_required(Role.STAFF)
 def manage():
+    """Requests by status, offers and what waits; or, for a year or a month (`?year=2026`, where the annual
+    report's help figures lead), the help completed in it with what it adds up to."""
     _staff_required()
     community_id = current_user.community_id
+    try:
+        period = parse_period(request.args.get("year"), request.args.get("month"), local_today())
+    except DomainError as error:
+        return refuse(error)
+    if period is not None:
+        community_id = request.args.get("community", community_id, type=int)
+        if not policy.may(current_user, "manage", community_id):
+            abort(403)
+        return render("mutualaid/manage.html", completed=services.completed_help(
+            community_id, period, request.args.get("page", 1, type=int)))
     status = request.args.get("status") or None
     if status not in {s.value for s in Status}:
         status = None

@@ -29,7 +29,10 @@ from .settings import (
     CreditRules, add_skill, ensure_skills, retire_skill, rules, seed_skills, skill_key, skill_list, skills_to_show,
     update_settings,
 )
-from .staff_hooks import STALE_OPEN_AFTER, monthly_summary, person_summary, staff_queue, staff_queue_count
+from .staff_hooks import (
+    STALE_OPEN_AFTER, CompletedHelp, completed_help, figure_records, monthly_summary, person_summary, staff_queue,
+    staff_queue_count,
+)
 from .transfers import (
     MAX_GIFT_MINUTES, corrected_ids, correct, give_hours, grant_by_phone, grant_from_pool, recent_transactions,
 )
@@ -44,6 +47,7 @@ __all__ = [
     "ATTENTION", "AUTO_CONFIRM_AFTER", "Balance", "CARD", "CreditRules", "InsufficientCredits", "MAX_GIFT_MINUTES",
     "MAX_MINUTES_PER_VISIT", "MAX_WINDOWS", "NEEDS_ATTENTION_PROBLEMS", "PROBLEM_ACTIONS", "RESOLUTIONS",
     "STALE_OPEN_AFTER", "AttentionLimits", "RequestDetails", "accept", "add_skill", "all_requests", "auto_confirm",
+    "CompletedHelp", "completed_help", "figure_records",
     "auto_confirm_due", "balance_minutes", "balances", "board", "cancel_request", "check_ledger", "close_offer",
     "confirm", "correct", "corrected_ids", "create_offer", "create_request", "decline", "decline_invitation",
     "describe_offers", "describe_requests", "dispute", "edit_request", "ensure_skills", "erase_person", "get_offer",

@@ -1,9 +1,12 @@
-"""What staff's console reads of mutual aid: the work queue (and its count), a person's summary, the month."""
+"""What staff's console reads of mutual aid: the work queue (and its count), a person's summary, the month, and
+the help completed behind a report's figures."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from ...clock import local_to_utc
 from ...database import same_community
@@ -11,10 +14,12 @@ from ...errors import N_
 from ...extensions import db
 from ...links import Link
 from ...models import Role, RoleGrant, User
+from ...periods import Period, period_between
 from ...workqueue import QueueItem
 from ..models import CreditAccount, CreditTransaction, HelpRequest, LedgerEntry, RequestEvent, Status, TransactionKind
 from .access import request_link
 from .ledger import balance_minutes
+from .offers import with_person
 from .trust import needs_attention_sql, trust_record, volunteer_grant
 
 STALE_OPEN_AFTER = timedelta(days=1)
@@ -84,6 +89,13 @@ def staff_queue_count(community_id: int, now: datetime) -> int:
     return int(db.session.scalar(sa.select(waiting_volunteers + disputed + stale)) or 0)
 
 
+def _completed(community_id: int, start: date, end: date):
+    """Help requests confirmed as done on a local date in [start, end): what the report's help figures count."""
+    since, until = local_to_utc(start, time(0)), local_to_utc(end, time(0))
+    return sa.and_(HelpRequest.community_id == community_id, HelpRequest.status == Status.CONFIRMED,
+                   HelpRequest.confirmed_at >= since, HelpRequest.confirmed_at < until)
+
+
 def monthly_summary(community_id: int, start: date, end: date, now: datetime | None = None) -> dict:
     """Figures for local dates [start, end); `now` is not needed (every figure is of the past)."""
     since, until = local_to_utc(start, time(0)), local_to_utc(end, time(0))
@@ -93,8 +105,7 @@ def monthly_summary(community_id: int, start: date, end: date, now: datetime | N
         sa.select(sa.func.count(HelpRequest.id), sa.func.coalesce(sa.func.sum(HelpRequest.confirmed_minutes), 0),
                   sa.func.count(sa.distinct(HelpRequest.volunteer_id)), sa.func.avg(HelpRequest.rating),
                   sa.func.count(HelpRequest.rating))
-        .where(HelpRequest.community_id == community_id, HelpRequest.status == Status.CONFIRMED,
-               HelpRequest.confirmed_at >= since, HelpRequest.confirmed_at < until)
+        .where(_completed(community_id, start, end))
     ).one()
     pool_paid = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.minutes), 0))
@@ -113,6 +124,46 @@ def monthly_summary(community_id: int, start: date, end: date, now: datetime | N
         "ratings_count": done[4],
         "pool_minutes_paid": -int(pool_paid or 0),
     }
+
+
+COMPLETED_FIGURES = ("requests_completed", "minutes_given", "volunteers_active")
+COMPLETED_PAGE = 100
+
+
+@dataclass(frozen=True)
+class CompletedHelp:
+    """The help completed in a period (the report's help figures are its count and sums), a page of it."""
+
+    period: Period
+    requests_completed: int
+    minutes_given: int
+    volunteers_active: int
+    requests: list[HelpRequest]
+    page: int
+    more: bool
+
+
+def completed_help(community_id: int, period: Period, page: int = 1, per_page: int = COMPLETED_PAGE) -> CompletedHelp:
+    """Requests confirmed as done in the period, newest first, with the figures counted from all of them (two
+    statements, whatever the number of requests)."""
+    page = min(max(1, page), 10_000)  # a page number out of range is the nearest one
+    done = _completed(community_id, period.start, period.end)
+    count, minutes, volunteers = db.session.execute(
+        sa.select(sa.func.count(HelpRequest.id), sa.func.coalesce(sa.func.sum(HelpRequest.confirmed_minutes), 0),
+                  sa.func.count(sa.distinct(HelpRequest.volunteer_id))).where(done)).one()
+    rows = list(db.session.scalars(
+        sa.select(HelpRequest).where(done)
+        .options(joinedload(HelpRequest.skill), with_person(HelpRequest.requester), with_person(HelpRequest.volunteer))
+        .order_by(HelpRequest.confirmed_at.desc(), HelpRequest.id.desc())
+        .offset((page - 1) * per_page).limit(per_page + 1)))
+    return CompletedHelp(period, int(count), int(minutes), int(volunteers), rows[:per_page], page,
+                         len(rows) > per_page)
+
+
+def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:
+    """Each help figure of a report is counted from the requests completed in its period: their list."""
+    return dict.fromkeys(COMPLETED_FIGURES, Link("mutualaid.manage", community=community_id,
+                                                 **period_between(start, end).args))
 
 
 def person_summary(community_id: int, user_id: int) -> dict:
