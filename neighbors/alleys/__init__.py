@@ -1,5 +1,5 @@
 from .views import bp
 
-from . import segment_pages  # noqa: E402,F401  (staff's segment pages join the alleys blueprint)
+from . import record_pages, segment_pages  # noqa: E402,F401  (these pages join the alleys blueprint)
 
 __all__ = ["bp"]

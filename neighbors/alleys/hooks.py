@@ -11,6 +11,7 @@ HOOKS = ModuleHooks(
     staff_queue=services.staff_queue,
     staff_queue_count=services.staff_queue_count,
     monthly_summary=services.monthly_summary,
+    figure_records=services.figure_records,
     tick_jobs={
         "alleys.generate_shifts": services.generate_shifts,
         "alleys.short_shifts": services.notify_short_shifts,

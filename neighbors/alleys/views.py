@@ -102,12 +102,6 @@ def alley(alley_id: int):
 
 # --- shifts -----------------------------------------------------------------------------
 
-@bp.get("/shifts")
-@login_required
-def shifts():
-    return render("alleys/shifts.html", **_shifts_context())
-
-
 def _shifts_context() -> dict:
     moment = now()
     alley_id = _int_arg("alley")
@@ -297,17 +291,6 @@ def _whereabouts(form: FindingForm) -> services.Whereabouts:
     position = None if dropped else position_from_form(form.latitude.data, form.longitude.data, form.accuracy.data)
     return services.Whereabouts(segment_id=form.segment.data or None, position=position,
                                 photo_position=form.photo_position.data and not dropped, far_ok=form.keep_far.data)
-
-
-@bp.get("/findings")
-@login_required
-def findings():
-    show = request.args.get("show", "open")
-    if show not in ("open", "mine", "department", "all"):
-        show = "open"
-    moment = now()
-    return render("alleys/findings.html", findings=services.findings_for(current_user, moment, show=show),
-                  show=show, now=moment, department=officer_department(current_user))
 
 
 def _report_context(form: FindingForm, similar: list | None = None) -> dict:

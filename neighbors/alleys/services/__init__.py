@@ -25,6 +25,7 @@ from .members import add_member, remove_member
 from .photos import HELD_FOLDER, HOLD_PHOTOS_FOR, discard_expired_held_photos, held_count, held_path, held_photos
 from .personal_data import erase_person, personal_data
 from .places import save_alley, save_branch, set_route
+from .records import HeldShifts, ReportedFindings, figure_records, held_shifts, reported_findings
 from .responsibility import ResponsibilityRow, responsibility_stats
 from .schedule import add_holiday, generate_shifts, remove_holiday, save_rule, sync_rule_shifts
 from .segments import (
@@ -35,7 +36,8 @@ from .stats import median, month_stats, monthly_summary, percentile, stats_sheet
 
 __all__ = [
     "HELD_FOLDER", "HOLD_PHOTOS_FOR", "HORIZON_DAYS", "MAX_PHOTOS", "SHORT_NOTICE", "SIMILAR_WINDOW",
-    "WITHDRAW_BEFORE", "DuplicateSuspected", "PositionQuestioned", "ResponsibilityRow", "ShiftFull", "Whereabouts",
+    "WITHDRAW_BEFORE", "DuplicateSuspected", "HeldShifts", "ReportedFindings", "figure_records", "held_shifts",
+    "reported_findings", "PositionQuestioned", "ResponsibilityRow", "ShiftFull", "Whereabouts",
     "accept", "add_holiday", "add_member", "add_to_finding", "alley_for", "alleys_of", "assign", "assignable",
     "attendance", "branch_for", "branch_members", "branches_of", "calendar_feed", "calendar_ics", "check_in",
     "check_out", "close", "coverage", "coverage_link", "discard_expired_held_photos", "dispatch", "duty_officers",
