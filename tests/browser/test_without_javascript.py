@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser.conftest import shot
 from tests.browser.journeys import PlainBrowser, aid_place, alley_place, jpeg, kitchen_place, log_in, submit
+from tests.browser.survey import NARROW
 
 
 @pytest.fixture
@@ -134,3 +135,49 @@ def test_a_patroller_reports_a_problem_that_is_fixed_and_verified_without_javasc
     submit(patroller, f"form[action='{finding_path}/verify'] button[type=submit]")
     assert patroller.locator("[data-testid=state]").get_attribute("data-state") == "verified"
     shot(patroller, "nojs-alleys-4-verified")
+
+
+# How each of the photo control's file inputs is drawn without JavaScript: its box, its title's, its label's.
+PHOTO_LOOKS = """input => {
+  const label = input.closest("label"), title = label.querySelector(".photo-button-text");
+  const box = (el) => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height}; };
+  const style = getComputedStyle(input);
+  return {input: box(input), label: box(label), title: box(title), screen: document.documentElement.clientWidth,
+          opacity: style.opacity, font: parseFloat(style.fontSize),
+          ownButton: getComputedStyle(input, "::file-selector-button").display};
+}"""
+
+
+@pytest.mark.parametrize("mode", ("standard", "elder"))
+def test_without_javascript_the_photo_buttons_show_the_chosen_file_and_send_the_photo(plain, browser_server, app,
+                                                                                       tmp_path, now, mode):
+    """拍照 / 选照片 stay big buttons (a tap on the label opens the picker); inside each, under its title, the input shows
+    only the chosen file's name (or that none is chosen), at the mode's text size, without the browser's own
+    "Choose File" button; the chosen photo is sent."""
+    place = aid_place(now)
+    url = browser_server.url
+    page = plain.new_page()
+    page.set_viewport_size(NARROW)
+    page.context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": url}])
+    log_in(page, url, place.daughter)
+    page.goto(url + "/aid/requests/new")
+    page.click("[data-testid=details-and-photo] summary")
+    text, target = (24, 60) if mode == "elder" else (18, 44)
+    for testid, title in (("take-photo", "拍照"), ("choose-photo", "选照片")):
+        label = page.locator(f"[data-testid={testid}]")
+        assert title in label.inner_text()
+        looks = label.locator("input[type=file]").evaluate(PHOTO_LOOKS)
+        field, box = looks["input"], looks["label"]
+        assert looks["ownButton"] == "none", f"the browser's own button is not drawn: {looks}"
+        assert looks["opacity"] == "1" and looks["font"] >= text and field["height"] >= text, looks
+        assert box["height"] >= target - 0.5 and box["width"] >= 120, looks
+        assert looks["title"]["bottom"] <= field["top"] + 0.5, f"the file's name is under the title: {looks}"
+        assert box["left"] <= field["left"] and field["right"] <= box["right"] <= looks["screen"], looks
+    shot(page, f"nojs-photo-{mode}-360")
+    page.select_option("select[name=skill]", label="水电维修")
+    page.fill("input[name=title]", "卫生间灯不亮")
+    page.set_input_files("[data-testid=choose-photo] input[name=photo]", str(jpeg(tmp_path, "lamp.jpg")))
+    shot(page, f"nojs-photo-{mode}-360-chosen")
+    submit(page, "form[action='/aid/requests/new'] button[type=submit]")
+    assert re.search(r"/aid/requests/\d+$", page.url), page.url
+    assert page.locator("img.aid-photo").evaluate("img => img.complete && img.naturalWidth === 320")
