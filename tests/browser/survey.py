@@ -77,7 +77,11 @@ EXTRA_PAGES = [
 #   drawn on more than one line (digits inside a web address are not a number);
 # - wide elements: anything reaching past the right edge of the screen, outside a box that scrolls on its own;
 # - emoji: any character Unicode marks as emoji (whatever its default presentation; the keycap bases 0-9 # *
-#   aside), in the page's text, its form values, its title and its CSS-generated content.
+#   aside), in the page's text, its form values, its title and its CSS-generated content;
+# - broken names: a person's name (an element of class `name`, as the templates mark names in tables) drawn on more
+#   than one line;
+# - filled buttons: the visible buttons, tiles and submit inputs drawn in the primary fill (the background of a plain
+#   `.button`, or its hover shade), whatever their classes: the page's main actions.
 MEASURE = """() => {
   const clipped = (el) => {
     for (let up = el; up && up !== document.body; up = up.parentElement) {
@@ -138,6 +142,13 @@ MEASURE = """() => {
     return {what: describe(el), width: box.width, height: box.height};
   });
   // numbers drawn on more than one line
+  const lines = (range) => {
+    const rows = [];
+    for (const r of range.getClientRects()) {
+      if (r.width > 0 && !rows.some((top) => Math.abs(top - r.top) < r.height / 2)) rows.push(r.top);
+    }
+    return rows.length;
+  };
   const broken = [];
   const number = /[¥￥]?\\d+(?:[.,:\\/\\-]\\d+)*%?/g;
   for (const {node, parent} of textNodes) {
@@ -148,13 +159,28 @@ MEASURE = """() => {
       const range = document.createRange();
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
-      const rows = [];
-      for (const r of range.getClientRects()) {
-        if (r.width > 0 && !rows.some((top) => Math.abs(top - r.top) < r.height / 2)) rows.push(r.top);
-      }
-      if (rows.length > 1) broken.push(describe(parent) + ": " + match[0] + " on " + rows.length + " lines");
+      const rows = lines(range);
+      if (rows > 1) broken.push(describe(parent) + ": " + match[0] + " on " + rows + " lines");
     }
   }
+  // people's names drawn on more than one line
+  const names = [...document.querySelectorAll(".name")].filter(visible);
+  const brokenNames = names.map((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const rows = lines(range);
+    return rows > 1 ? describe(el) + " on " + rows + " lines" : null;
+  }).filter(Boolean);
+  // buttons drawn in the primary fill: a plain .button's background, or its hover shade
+  const probe = document.body.appendChild(Object.assign(document.createElement("span"), {className: "button"}));
+  probe.style.display = "none";
+  const fills = [getComputedStyle(probe).backgroundColor];
+  probe.style.backgroundColor = "var(--green-dark)";
+  fills.push(getComputedStyle(probe).backgroundColor);
+  probe.remove();
+  const filled = [...document.querySelectorAll(".button, .tile, button, input[type=submit], input[type=button]")]
+    .filter((el) => visible(el) && !el.closest(".skip") && fills.includes(getComputedStyle(el).backgroundColor))
+    .map(describe);
   // wider than the screen
   const width = document.documentElement.clientWidth;
   const scrolls = (el) => {
@@ -187,6 +213,9 @@ MEASURE = """() => {
     broken: broken.slice(0, 12),
     wide: wide.slice(0, 8),
     emoji: emojiFound.slice(0, 8),
+    names: names.length,
+    brokenNames: brokenNames.slice(0, 12),
+    filled: filled,
   };
 }"""
 
