@@ -10,6 +10,7 @@ from flask_babel import gettext
 from ...extensions import db
 from ...models import Community, CommunityType
 from ...periods import Period
+from ...ranking import competition_ranks
 from ...templating import COMMUNITY_KINDS
 from .figures import INDICATOR_SOURCES, indicators, population, summaries
 from .labels import INDICATORS
@@ -34,16 +35,8 @@ class DistrictGroup:
 def rank(values: list[float | None], higher_is_better: bool) -> list[int | None]:
     """Competition ranking (1, 2, 2, 4) of the communities that did something: one with no figure, or with
     nothing of a figure where more is better (no meals served), is not placed, so nobody is first on a zero."""
-    ranked = [value if value is not None and (value > 0 or not higher_is_better) else None for value in values]
-    ranks: list[int | None] = []
-    for value in ranked:
-        if value is None:
-            ranks.append(None)
-            continue
-        better = sum(1 for other in ranked if other is not None and
-                     (other > value if higher_is_better else other < value))
-        ranks.append(better + 1)
-    return ranks
+    return competition_ranks([value if value is not None and (value > 0 or not higher_is_better) else None
+                              for value in values], higher_is_better)
 
 
 def district(period: Period, now: datetime) -> list[DistrictGroup]:
