@@ -12,9 +12,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from .extensions import db
 from .open311.webhooks import send_due
 from .registry import installed
+from .transactions import discard
 
 log = logging.getLogger(__name__)
 
@@ -39,5 +39,5 @@ def run_all(now: datetime) -> dict[str, int]:
             log.exception("tick job %s failed", name)
             done[name] = -1
         finally:
-            db.session.rollback()  # ends what a job read outside its transactions; what it committed stays
+            discard()  # what a job read outside its transactions; what it committed stays
     return done

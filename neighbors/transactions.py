@@ -54,3 +54,9 @@ def service(fn: Callable[P, T]) -> Callable[P, T]:
 
     return wrapped
 
+
+
+def discard() -> None:
+    """End whatever is open outside a service: what an unexpected failure left, or a read's transaction (so no
+    connection sits idle in a transaction). Never undoes what a service committed."""
+    db.session.rollback()
