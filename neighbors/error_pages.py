@@ -9,7 +9,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .errors import DomainError
-from .extensions import db
+from .transactions import discard
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         log_refusal("csrf", error.description)
-        db.session.rollback()
+        discard()
         return render_error(400)
 
     @app.errorhandler(DomainError)
@@ -69,7 +69,7 @@ def register(app) -> None:
             return error
         if error.code in REFUSALS:
             log_refusal(REFUSALS[error.code])
-        db.session.rollback()
+        discard()
         response = render_error(error.code)
         if error.code == 405 and error.valid_methods:
             return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
@@ -82,7 +82,7 @@ def register(app) -> None:
         not our failure. The database refused it before anything was stored; say so as for any bad input."""
         log.warning("refused a value the database cannot hold on %s %s: %s", request.method, request.path,
                     str(error).splitlines()[0][:200])
-        db.session.rollback()
+        discard()
         return render_error(422)
 
     @app.errorhandler(Exception)
@@ -90,7 +90,7 @@ def register(app) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        discard()
         try:
             return render_error(500)
         except Exception:  # the error page itself failed: answer plainly rather than crash
