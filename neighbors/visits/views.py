@@ -347,8 +347,14 @@ def _period() -> tuple[date, date]:
     return first, first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
 
 
+def _community_arg() -> int | None:
+    """`?community=<id>`: the admin reading another community's coverage from its annual report (the policy decides)."""
+    value = request.args.get("community", "")
+    return int(value) if value.isdecimal() and len(value) < 10 else None
+
+
 def _coverage_charts(report: services.Coverage) -> list:
-    whole = report.community
+    whole = report.whole
     return [chart for chart in (
         bar_chart("chart-visited", _("Households visited, by grid"), [
             (line.name, 100 * line.visited / line.households if line.households else None,
@@ -362,17 +368,17 @@ def _coverage_charts(report: services.Coverage) -> list:
 @bp.get("/coverage")
 @login_required
 def coverage():
-    _require("manage")
-    report = services.coverage(current_user, *_period(), utcnow())
+    report = services.coverage(current_user, *_period(), utcnow(), _community_arg())
     return render("visits/coverage.html", report=report, tags=list(Tag), needs=list(NEED_LABELS),
-                  charts=_coverage_charts(report), this_year=local_today().year)
+                  charts=_coverage_charts(report), this_year=local_today().year,
+                  elsewhere={"community": report.community.id} if report.community.id != current_user.community_id
+                  else {})
 
 
 @bp.get("/coverage.<any(xlsx,csv):kind>")
 @login_required
 def coverage_sheet(kind: str):
     """The coverage's one table, as .xlsx or CSV (the one download, `web.spreadsheet`)."""
-    _require("manage")
-    report = services.coverage(current_user, *_period(), utcnow())
+    report = services.coverage(current_user, *_period(), utcnow(), _community_arg())
     header, lines = services.coverage_table(report)
     return spreadsheet([("走访覆盖", [header, *lines])], f"coverage-{report.code}", kind)

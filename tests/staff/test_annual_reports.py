@@ -105,7 +105,7 @@ def test_the_annual_pages_link_every_figure_print_and_download(client, auth, bur
     assert rows[0][3:] == ["2026", "2025"] and ["上级会议", "参加会议", "registers.meetings", 3, 1] in rows
     assert book.worksheets[1]["A4"].value == "2026-03" and book.worksheets[1]["B4"].value == 2
     work = client.get(f"/staff/reports/annual/work?community={burden.home.id}&year=2026").get_data(as_text=True)
-    assert 'href="/visits/coverage?year=2026">2</a>' in work
+    assert f'href="/visits/coverage?community={burden.home.id}&amp;year=2026">2</a>' in work
     assert client.get(f"/staff/reports/annual/work?community={burden.home.id}&year=20x6").status_code == 422
     assert client.get("/staff/reports/annual/other").status_code == 404
     auth.login(burden.other_staff)

@@ -59,7 +59,7 @@ def test_an_order_and_a_request_made_from_a_visit_are_kept_and_counted(staff, wo
     header, lines = services.coverage_table(report)
     assert lines[0][header.index("成为订餐")] == 1 and lines[0][header.index("成为问题上报")] == 0
     year = services.coverage(staff, date(2026, 1, 1), date(2027, 1, 1), now + timedelta(days=30))
-    assert year.is_year and year.code == "2026" and year.community.led_to["request"] == 1
+    assert year.is_year and year.code == "2026" and year.whole.led_to["request"] == 1
 
 
 def test_a_visit_of_another_grid_or_nowhere_makes_nothing(worker_b, other_grid_home, need_visit, meal, now):

@@ -160,3 +160,22 @@ def test_the_coverage_page_and_sheet(auth, web, staff, worker, elder_home, now):
     sheet = openpyxl.load_workbook(io.BytesIO(web.get("/visits/coverage.xlsx?month=2026-05").data)).worksheets[0]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[1][:5] == ["网格", "第一网格", 1, 1, 1] and rows[2][:2] == ["网格员", "陈芳芳"]
+
+
+def test_the_admin_reads_another_communitys_coverage_and_its_staff_their_own_only(
+        auth, web, staff, worker, elder_home, other_community, now):
+    import openpyxl
+    from neighbors.visits import services
+    services.record_visit(worker, elder_home.id, services.VisitDetails("met_member", met_id=elder_home.contact_id),
+                          now)
+    here = f"/visits/coverage?community={elder_home.community_id}&month=2026-05"
+    auth.login(make_user(other_community, "admin"))
+    page = web.get(here).get_data(as_text=True)
+    assert "镇海社区" in page and "第一网格" in page
+    assert f'name="community" value="{elder_home.community_id}"' in page  # the month and year forms stay there
+    sheet = openpyxl.load_workbook(io.BytesIO(web.get(
+        f"/visits/coverage.xlsx?community={elder_home.community_id}&month=2026-05").data)).worksheets[0]
+    assert [cell.value for cell in sheet[2]][:5] == ["网格", "第一网格", 1, 1, 1]
+    auth.login(make_user(other_community, "staff"))
+    assert web.get(here).status_code == 403
+    assert "第一网格" not in web.get("/visits/coverage?month=2026-05").get_data(as_text=True)

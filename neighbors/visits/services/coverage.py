@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from ...clock import local_to_utc, local_today
 from ...database import same_community
 from ...extensions import db
-from ...models import User
+from ...models import Community, User
 from ...registry import Service
 from ..models import Household, Need, Outcome, Tag, Visit, VisitFollowUp
 from ..policy import policy
-from .rounds import household_rows, scope_for
+from .rounds import Scope, household_rows
 from .roster import TAG_WORD_OF
 
 
@@ -39,6 +39,7 @@ class Coverage:
     end: date  # the day after the last
     grids: list[CoverageLine]
     workers: list[CoverageLine]
+    community: Community | None = None  # whose coverage it is
 
     @property
     def is_year(self) -> bool:
@@ -50,7 +51,7 @@ class Coverage:
         return str(self.start.year) if self.is_year else f"{self.start:%Y-%m}"
 
     @property
-    def community(self) -> CoverageLine:
+    def whole(self) -> CoverageLine:
         """Every grid together (a household is in one grid, so the grids' figures add up)."""
         total = CoverageLine("")
         for line in self.grids:
@@ -62,10 +63,12 @@ class Coverage:
         return total
 
 
-def coverage(actor: User, start: date, end: date, now: datetime) -> Coverage:
-    policy.require(actor, "manage", actor.community_id)
+def coverage(actor: User, start: date, end: date, now: datetime, community_id: int | None = None) -> Coverage:
+    """A community's coverage (the actor's own unless another is named: the admin reading a report of another)."""
+    community_id = actor.community_id if community_id is None else community_id
+    policy.require(actor, "manage", community_id)
     today = local_today(now)
-    rows = household_rows(scope_for(actor), now)
+    rows = household_rows(Scope(community_id), now)
     grids: dict[int, CoverageLine] = {}
     for row in rows:
         line = grids.setdefault(row.grid_id, CoverageLine(row.grid))
@@ -78,7 +81,7 @@ def coverage(actor: User, start: date, end: date, now: datetime) -> Coverage:
     found = db.session.execute(
         sa.select(Household.grid_id, Visit.household_id, Visit.visitor_id, User.name, Visit.outcome, Visit.needs)
         .join(Household, same_community(Household.id == Visit.household_id)).join(User, User.id == Visit.visitor_id)
-        .where(Visit.community_id == actor.community_id, Household.community_id == actor.community_id,
+        .where(Visit.community_id == community_id, Household.community_id == community_id,
                Visit.visited_at >= since, Visit.visited_at < until))
     workers: dict[int, CoverageLine] = {}
     visited: dict[tuple, set[int]] = defaultdict(set)
@@ -94,9 +97,9 @@ def coverage(actor: User, start: date, end: date, now: datetime) -> Coverage:
                 visited[key].add(household_id)
     for (kind, key), households in visited.items():
         (grids if kind == "grid" else workers)[key].visited = len(households)
-    _count_follow_ups(actor.community_id, since, until, grids, workers)
+    _count_follow_ups(community_id, since, until, grids, workers)
     return Coverage(start, end, sorted(grids.values(), key=lambda line: line.name),
-                    sorted(workers.values(), key=lambda line: line.name))
+                    sorted(workers.values(), key=lambda line: line.name), db.session.get(Community, community_id))
 
 
 def _count_follow_ups(community_id: int, since: datetime, until: datetime, grids: dict, workers: dict) -> None:

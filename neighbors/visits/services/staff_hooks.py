@@ -62,7 +62,7 @@ def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]
     """The coverage page of the year (or the month) shows, grid by grid and worker by worker, what was counted."""
     span = period_between(start, end).args
     return dict.fromkeys(("visits", "households_visited", "households", "nobody_home", "needs"),
-                         Link("visits.coverage", **span))
+                         Link("visits.coverage", community=community_id, **span))
 
 
 def monthly_summary(community_id: int, start: date, end: date, now: datetime | None = None) -> dict:
