@@ -302,7 +302,7 @@ def test_the_years_work_is_the_sum_of_its_months(app, march):
     assert figures["kitchen.portions_served"].before == 0 and figures["kitchen.portions_served"].change is None
     assert figures["visits.visits"].value == 0
     with app.test_request_context():
-        assert figures["visits.visits"].link.url == "/visits/coverage?year=2026"
+        assert figures["visits.visits"].link.url == f"/visits/coverage?community={march.world.home.id}&year=2026"
 
 
 def test_the_monthly_page_shows_every_figure(client, auth, march):
