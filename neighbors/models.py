@@ -165,6 +165,12 @@ class User(UserMixin, db.Model):
     def is_staff_of(self, community_id: int) -> bool:
         return self.is_admin or (self.has_role(Role.STAFF) and self.community_id == community_id)
 
+    def oversees(self, community: "Community") -> bool:
+        """The admin, or street staff (街道) of the street this community belongs to: they read what reaches
+        the community and what it reports, not its residents' records."""
+        return self.is_admin or (self.has_role(Role.STREET_STAFF) and self.community is not None
+                                 and self.community.sub_district_id == community.sub_district_id)
+
     @property
     def is_verified_volunteer(self) -> bool:
         return any(g.role == Role.VOLUNTEER and g.verified_at for g in self.role_grants)

@@ -29,5 +29,4 @@ def _see_assessment(actor: User, _record: Any = None) -> bool:
 def _see_result(actor: User, result: Any) -> bool:
     """A published result: its community's staff, the staff of its street, the admin."""
     community = result.community
-    return (actor.is_staff_of(community.id)
-            or (actor.has_role(Role.STREET_STAFF) and actor.community.sub_district_id == community.sub_district_id))
+    return actor.is_staff_of(community.id) or actor.oversees(community)

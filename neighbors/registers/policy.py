@@ -22,8 +22,8 @@ def street_of(actor: User) -> int | None:
 
 
 def oversees(actor: User, community: Community) -> bool:
-    """The admin, or street staff of the street this community belongs to."""
-    return actor.is_admin or (street_of(actor) is not None and street_of(actor) == community.sub_district_id)
+    """The admin, or street staff of the street this community belongs to (`User.oversees`)."""
+    return actor.oversees(community)
 
 
 @policy.rule("record")

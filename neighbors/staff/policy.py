@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .. import accounts
 from ..errors import N_
-from ..models import Role, User
+from ..models import Community, Role, User
 from ..policy import Policy
 
 policy = Policy("staff")
@@ -23,6 +23,20 @@ class HeldRole:
 def _manage(actor: User, community_id: int) -> bool:
     """Staff manage their own community; an admin any."""
     return actor.is_staff_of(community_id)
+
+
+@policy.rule("read_reports")
+def _read_reports(actor: User, community: Community) -> bool:
+    """The monthly and annual reports: the community's staff, the staff of its street and the admin."""
+    return actor.is_staff_of(community.id) or actor.oversees(community)
+
+
+@policy.rule("follow_figures")
+def _follow_figures(actor: User, report) -> bool:
+    """A figure links to the records behind it for whoever may read them: the year's work lists residents'
+    orders, requests and reports, which stay with the community's staff (and the admin); the year's burden lists
+    the registers, which the street reads too."""
+    return actor.is_staff_of(report.community.id) or (report.kind == "burden" and actor.oversees(report.community))
 
 
 @policy.rule("see_queue")

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 staff_only = role_required(Role.STAFF)
+report_readers = role_required(Role.STAFF, Role.STREET_STAFF)  # which community's, the policy decides
 # Every module's htmx changes announce themselves to the queue and the nav count; the modules need not know.
 bp.after_app_request(workqueue.announce_queue_change)
 
@@ -274,9 +275,9 @@ def audit():
 
 
 @bp.get("/reports/monthly")
-@staff_only
+@report_readers
 def monthly_report():
-    community = _community()
+    community = services.reported_community(current_user, request.args.get("community"))
     try:
         period = reports.parse_month(request.args.get("month"), local_today())
     except DomainError as error:
@@ -291,10 +292,10 @@ def monthly_report():
 
 
 @bp.get("/reports/annual/<any(work,burden):which>")
-@staff_only
+@report_readers
 def annual_report(which: str):
     """The year's work or the year's burden: the page, its print view, .xlsx and CSV."""
-    community = _community()
+    community = services.reported_community(current_user, request.args.get("community"))
     try:
         period = reports.parse_year(request.args.get("year"), local_today())
     except DomainError as error:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from ...errors import N_, NotFound
 from ...extensions import db
-from ...models import Building, CarerLink, Community, User
+from ...models import Building, CarerLink, Community, Role, User
 from ...phones import ascii_digits
 from ...registry import installed
 from ..policy import policy
@@ -14,8 +14,7 @@ DEPARTMENTS = ("城管", "市场监管", "环卫", "住建", "消防", "派出�
 PEOPLE_PAGE = 50
 
 
-def managed_community(actor: User, community_id: int | str | None = None) -> Community:
-    """The community the actor works on: staff only their own, an admin any (their own by default)."""
+def _community(actor: User, community_id: int | str | None) -> Community:
     if community_id in (None, ""):
         community_id = actor.community_id
     try:
@@ -24,7 +23,20 @@ def managed_community(actor: User, community_id: int | str | None = None) -> Com
         community = None
     if community is None:
         raise NotFound(N_("That community was not found."))
+    return community
+
+
+def managed_community(actor: User, community_id: int | str | None = None) -> Community:
+    """The community the actor works on: staff only their own, an admin any (their own by default)."""
+    community = _community(actor, community_id)
     policy.require(actor, "manage", community.id, N_("Only staff of this community can do that."))
+    return community
+
+
+def reported_community(actor: User, community_id: int | str | None = None) -> Community:
+    """The community whose reports the actor reads: its staff, the staff of its street, the admin."""
+    community = _community(actor, community_id)
+    policy.require(actor, "read_reports", community, N_("Only staff of this community or its street can do that."))
     return community
 
 
@@ -34,7 +46,11 @@ def all_communities() -> list[Community]:
 
 def switchable_communities(actor: User) -> list[Community]:
     """The communities the actor may switch the console to (none for staff: they see only their own)."""
-    return all_communities() if policy.may(actor, "switch_community") else []
+    if policy.may(actor, "switch_community"):
+        return all_communities()
+    if actor.has_role(Role.STREET_STAFF) and actor.community is not None:
+        return [c for c in all_communities() if c.sub_district_id == actor.community.sub_district_id]
+    return []
 
 
 def person(actor: User, user_id: int, lock: bool = False) -> User:
