@@ -28,6 +28,11 @@ class Period:
         return f"{self.start.year}年{self.start.month}月" if zh else self.start.strftime("%B %Y")
 
     @property
+    def month_name(self) -> str:
+        """The month alone (1月, January), for the rows of a table whose year is in its title."""
+        return f"{self.start.month}月" if str(get_locale() or "zh") == "zh" else self.start.strftime("%B")
+
+    @property
     def code(self) -> str:
         return str(self.start.year) if self.kind == "year" else self.start.strftime("%Y-%m")
 

@@ -1,5 +1,5 @@
 """The registers in real Chromium at 360 px: community staff record a meeting from a phone (standard and 长辈版,
-timed), and the street officer reads the quarterly bulletin and refuses a duplicate."""
+timed), and the street officer reads the quarterly bulletin, a community's year of burden, and refuses a duplicate."""
 import time
 
 from tests.browser.conftest import login, shot
@@ -99,4 +99,9 @@ def test_the_street_reads_the_bulletin_at_360_px(browser, server, app):
         shot(page, f"registers-06-street-{mode}")
         page.goto(server.url + "/staff/registers/bulletin?view=print")
         shot(page, f"registers-07-bulletin-print-{mode}")
+        page.goto(server.url + f"/staff/reports/annual/burden?community={_staff.community_id}")
+        assert "鹭江道社区" in page.locator("main").inner_text()
+        assert page.locator("[data-figure='registers.meetings'] a").count() == 1  # to the registers behind it
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, f"registers-08-street-reads-burden-{mode}")
         context.close()
