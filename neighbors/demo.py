@@ -92,7 +92,7 @@ WHO = {
     "13900000012": "patroller, 鹭江道社区",
     "13900000013": "grid worker, 镇海社区 (第一网格 and 第二网格: households due, visits made)",
     "13900000014": "officer (环卫), 鹭江道社区",
-    "13900000015": "street staff, 鹭江街道 (鹭江道社区 and 大同社区: registers, statistics, bulletin)",
+    "13900000015": "street staff, 鹭江街道 (鹭江道社区 and 大同社区: registers, statistics, bulletin, reports)",
     "13900000016": "officer (城管), 鹭江道社区 — responsible for 打铁巷南段",
 }
 
