@@ -22,7 +22,7 @@ from tests.security import records
 # The people the matrix checks, in the order of its columns. Everyone is in "here" except
 # staff-other, the staff of the other community.
 ROLES = ("visitor", "resident", "carer", "volunteer", "volunteer+", "kitchen", "patroller", "officer",
-         "staff", "staff-other", "admin")
+         "staff", "staff-other", "street", "admin")
 
 # role -> roles granted besides resident (and how the volunteer is vouched for)
 ROLE_GRANTS = {
@@ -34,6 +34,7 @@ ROLE_GRANTS = {
     "patroller": ["patroller"],
     "officer": ["officer"],
     "staff": ["staff"],
+    "street": ["street_staff"],  # 街道: reads the registers and reports of its street's communities
     "admin": ["admin"],
 }
 DEPARTMENTS = {"officer": "城管"}

@@ -38,253 +38,254 @@ from tests.security.records import _skill_id, jpeg_bytes
 #            403 refused · 404 looks like nothing is there · 422/409 refused by a rule
 # "x/y" in a cell: x for a record of this community, y for a record of the other community.
 # Columns: carer = a resident who cares for an elder; volunteer+ = a verified volunteer;
-# staff-other = staff of the other community; everyone else belongs to this community.
+# staff-other = staff of the other community; street = street staff (街道) of this community's street (the other
+# community is of another street); everyone else belongs to this community.
 MATRIX = """
-route                             visitor resident carer volunteer volunteer+ kitchen patroller officer staff staff-other admin
-GET  /                            200     200      200   200       200        200     200       200     200   200         200
-GET  /healthz                     200     200      200   200       200        200     200       200     200   200         200
-GET  /static/<path:filename>      200     200      200   200       200        200     200       200     200   200         200
-GET  /lang/<code>                 303     303      303   303       303        303     303       303     303   303         303
-POST /elder-mode                  303     303      303   303       303        303     303       303     303   303         303
-GET  /account                     login   200      200   200       200        200     200       200     200   200         200
-GET  /notifications               login   200      200   200       200        200     200       200     200   200         200
-GET  /notifications/bell          login   200      200   200       200        200     200       200     200   200         200
-POST /notifications/read          login   303      303   303       303        303     303       303     303   303         303
-GET  /auth/login                  200     200      200   200       200        200     200       200     200   200         200
-POST /auth/login                  303     303      303   303       303        303     303       303     303   303         303
-GET  /auth/register               200     200      200   200       200        200     200       200     200   200         200
-POST /auth/register               303     303      303   303       303        303     303       303     303   303         303
-GET  /auth/password               login   200      200   200       200        200     200       200     200   200         200
-POST /auth/password               login   303      303   303       303        303     303       303     303   303         303
-POST /auth/logout                 303     303      303   303       303        303     303       303     303   303         303
-GET  /auth/second-factor          login   login    login login     login      login   login     login   login login       login
-POST /auth/second-factor          login   login    login login     login      login   login     login   login login       login
-GET  /auth/second-factor/enrol    login   login    login login     login      login   login     login   login login       login
-POST /auth/second-factor/enrol    login   login    login login     login      login   login     login   login login       login
-POST /auth/second-factor/recovery-codes login 403  403   403       403        403     403       403     403   403         403
-GET  /kitchen/                                            login   200      200      200      200      200      200      200      200      200      200
-GET  /kitchen/meals/<int:meal_id>                         login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200
-POST /kitchen/meals/<int:meal_id>/order                   login   303/404  303/404  303/404  303/404  303/404  303/404  303/404  303/404  404/303  303/403
-GET  /kitchen/orders/                                     login   200      200      200      200      200      200      200      200      200      200
-GET  /kitchen/orders/<int:order_id>                       login   404      200/404  404      404      200/404  404      404      200/404  404/200  200
-GET  /kitchen/orders/<int:order_id>/status                login   404      200/404  404      404      200/404  404      404      200/404  404/200  200
-POST /kitchen/orders/<int:order_id>/cancel                login   404      303/404  404      404      303/404  404      404      303/404  404/303  303
-POST /kitchen/orders/<int:order_id>/again                 login   404      303/404  404      404      403/404  404      404      303/404  404/303  303
-POST /kitchen/orders/<int:order_id>/feedback              login   404      303/404  404      404      403/404  404      404      303/404  404/303  303
-GET  /kitchen/kitchens/<int:kitchen_id>                   login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200
-POST /kitchen/feedback/<int:feedback_id>/hide             login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /kitchen/feedback/<int:feedback_id>/acknowledge      login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /kitchen/standing/                                   login   200      200      200      200      200      200      200      200      200      200
-POST /kitchen/standing/                                   login   303      303      303      303      303      303      303      303      303      303
-POST /kitchen/standing/<int:standing_id>/pause            login   404      303/404  404      404      404      404      404      303/404  404/303  303
-POST /kitchen/standing/<int:standing_id>/end              login   404      303/404  404      404      404      404      404      303/404  404/303  303
-GET  /kitchen/profile/                                    login   303      303      303      303      303      303      303      303      303      303
-GET  /kitchen/profile/<int:user_id>                       login   404      200/404  404      404      404      404      404      200/404  404/200  200
-POST /kitchen/profile/<int:user_id>                       login   404      303/404  404      404      404      404      404      303/404  404/303  303
-POST /kitchen/profile/<int:user_id>/status                login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /kitchen/manage/                                     login   403      403      403      403      200      403      403      200      200      200
-GET  /kitchen/manage/meals/new                            login   403      403      403      403      200      403      403      200      200      200
-POST /kitchen/manage/meals/new                            login   403      403      403      403      303      403      403      303      303      303
-GET  /kitchen/manage/meals/<int:meal_id>                  login   403      403      403      403      200/404  403      403      200/404  404/200  200
-GET  /kitchen/manage/meals/<int:meal_id>/counts           login   403      403      403      403      200/404  403      403      200/404  404/200  200
-GET  /kitchen/manage/meals/<int:meal_id>/sheet            login   403      403      403      403      200/404  403      403      200/404  404/200  200
-POST /kitchen/manage/meals/<int:meal_id>/capacity         login   403      403      403      403      303/404  403      403      303/404  404/303  303
-POST /kitchen/manage/meals/<int:meal_id>/close            login   403      403      403      403      303/404  403      403      303/404  404/303  303
-POST /kitchen/manage/meals/<int:meal_id>/cancel           login   403      403      403      403      303/404  403      403      303/404  404/303  303
-POST /kitchen/manage/orders/<int:order_id>/status         login   403      403      403      403      303/404  403      403      303/404  404/303  303
-GET  /kitchen/manage/kitchens/new                         login   403      403      403      403      403      403      403      200      200      200
-POST /kitchen/manage/kitchens/new                         login   403      403      403      403      403      403      403      303      303      303
-GET  /kitchen/manage/kitchens/<int:kitchen_id>            login   403      403      403      403      403      403      403      200/404  404/200  200
-POST /kitchen/manage/kitchens/<int:kitchen_id>            login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /kitchen/manage/kitchens/<int:kitchen_id>/suspend    login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /kitchen/manage/kitchens/<int:kitchen_id>/resume     login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /kitchen/manage/kitchens/<int:kitchen_id>/copy-last-week login 403     403      403      403      303/404  403      403      303/404  404/303  303
-GET  /kitchen/manage/orders                               login   403      403      403      403      403      403      403      200      200      200
-GET  /kitchen/manage/settlement                           login   403      403      403      403      200      403      403      200      200      200
-GET  /kitchen/manage/settlement.csv                       login   403      403      403      403      200      403      403      200      200      200
-GET  /kitchen/manage/settlement.xlsx                       login   403      403      403      403      200      403      403      200      200      200
-GET  /kitchen/manage/settings                             login   403      403      403      403      403      403      403      200      200      200
-POST /kitchen/manage/settings                             login   403      403      403      403      403      403      403      303      303      303
-POST /kitchen/manage/settings/tiers                       login   403      403      403      403      403      403      403      303      303      303
-POST /kitchen/manage/settings/tiers/<int:tier_id>/delete  login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /kitchen/manage/welfare/                             login   403      403      403      403      403      403      403      200      200      200
-GET  /kitchen/manage/welfare/<int:check_id>               login   404      200/404  404      404      200/404  404      404      200/404  404/200  200
-POST /kitchen/manage/welfare/<int:check_id>/safe          login   404      303/404  404      404      303/404  404      404      303/404  404/303  303
-GET  /aid/                                                login   200      200      200      200      200      200      200      200      200      200
-GET  /aid/credits                                         login   200      200      200      200      200      200      200      200      200      200
-POST /aid/credits/gift                                    login   303      303      303      303      303      303      303      303      303      303
-GET  /aid/offers                                          login   303      303      303      303      303      303      303      303      303      303
-GET  /aid/offers/new                                      login   200      200      200      200      200      200      200      200      200      200
-POST /aid/offers/new                                      login   403      403      403      303      403      403      403      403      403      403
-POST /aid/offers/<int:offer_id>/close                     login   403/404  403/404  403/404  303/404  403/404  403/404  403/404  403/404  404/403  403
-GET  /aid/requests/new                                    login   200      200      200      200      200      200      200      200      200      200
-POST /aid/requests/new                                    login   303      303      303      303      303      303      303      303      303      303
-GET  /aid/requests/<int:request_id>                       login   200/404  404      200/404  200/404  404      404      404      200/404  404/200  200
-GET  /aid/requests/<int:request_id>/photo                 login   200/404  404      200/404  200/404  404      404      404      200/404  404/200  200
-GET  /aid/requests/<int:request_id>/edit                  login   200/404  404      403/404  403/404  404      404      404      200/404  404/200  200
-POST /aid/requests/<int:request_id>/edit                  login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  303
-POST /aid/requests/<int:request_id>/accept                login   403      403      403/404  303/404  403      403      403      403/404  404/403  403
-POST /aid/requests/<int:request_id>/decline               login   403/404  404      403/404  303/404  404      404      404      403/404  404/403  403
-POST /aid/requests/<int:request_id>/decline-invitation    login   403/404  404      403/404  303/404  404      404      404      403/404  404/403  403
-POST /aid/requests/<int:request_id>/no-show               login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  303
-POST /aid/requests/<int:request_id>/done                  login   403/404  404      403/404  303/404  404      404      404      403/404  404/403  403
-POST /aid/requests/<int:request_id>/confirm               login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  303
-POST /aid/requests/<int:request_id>/dispute               login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  303
-POST /aid/requests/<int:request_id>/resolve               login   403/404  404      403/404  403/404  404      404      404      303/404  404/303  303
-POST /aid/requests/<int:request_id>/cancel                login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  303
-POST /aid/requests/<int:request_id>/invite                login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  303
-POST /aid/requests/<int:request_id>/hide                  login   403/404  404      403/404  403/404  404      404      404      303/404  404/303  303
-GET  /aid/volunteer                                       login   200      200      200      200      200      200      200      200      200      200
-POST /aid/volunteer                                       login   303      303      303      303      303      303      303      303      303      303
-GET  /aid/volunteers/<int:user_id>                        login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200
-GET  /aid/manage                                          login   403      403      403      403      403      403      403      200      200      200
-GET  /aid/manage/volunteers                               login   403      403      403      403      403      403      403      200      200      200
-GET  /aid/manage/ledger                                   login   403      403      403      403      403      403      403      200      200      200
-GET  /aid/manage/settings                                 login   403      403      403      403      403      403      403      200      200      200
-POST /aid/manage/settings                                 login   403      403      403      403      403      403      403      303      303      303
-POST /aid/manage/skills                                   login   403      403      403      403      403      403      403      303      303      303
-POST /aid/manage/grant                                    login   403      403      403      403      403      403      403      303      303      303
-POST /aid/manage/offers/<int:offer_id>/hide               login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /aid/manage/skills/<int:skill_id>/retire             login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /aid/manage/transactions/<int:transaction_id>/correct login  403      403      403      403      403      403      403      303/404  404/303  303
-POST /aid/manage/volunteers/<int:user_id>/verify          login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /alleys/                                             login   200      200      200      200      200      200      200      200      200      200
-GET  /alleys/<int:alley_id>                               login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200
-GET  /alleys/<int:alley_id>/rules/new                     login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  200
-POST /alleys/<int:alley_id>/rules/new                     login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  303
-GET  /alleys/<int:alley_id>/rules/<int:rule_id>           login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  200
-POST /alleys/<int:alley_id>/rules/<int:rule_id>           login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  303
-GET  /alleys/branches/<int:branch_id>/members            login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  200
-POST /alleys/branches/<int:branch_id>/members            login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  303
-GET  /alleys/<int:alley_id>/segments                    login   403      403      403      403      403      403      403      200/404  404/200  200
-POST /alleys/<int:alley_id>/segments                    login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /alleys/segments/<int:segment_id>/owner            login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /alleys/calendar/<token>.ics                         200     200      200      200      200      200      200      200      200      200      200
-GET  /alleys/coverage                                     login   403      403      200      200      403      200      200      200      200      200
-GET  /alleys/me                                           login   200      200      200      200      200      200      200      200      200      200
-POST /alleys/me/calendar/reset                            login   303      303      303      303      303      303      303      303      303      303
-GET  /alleys/shifts                                       login   200      200      200      200      200      200      200      200      200      200
-GET  /alleys/shifts/<int:shift_id>/assign                 login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  200
-POST /alleys/shifts/<int:shift_id>/assign                 login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  303
-POST /alleys/shifts/<int:shift_id>/signup                 login   403/404  403/404  303/404  303/404  403/404  303/404  303/404  403/404  404/403  403
-POST /alleys/shifts/<int:shift_id>/withdraw               login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409
-POST /alleys/shifts/<int:shift_id>/release                login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409
-POST /alleys/shifts/<int:shift_id>/take-back              login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409
-POST /alleys/shifts/<int:shift_id>/checkin                login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409
-POST /alleys/shifts/<int:shift_id>/checkout               login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409
-GET  /alleys/findings                                     login   200      200      200      200      200      200      200      200      200      200
-GET  /alleys/findings/new                                 login   200      200      200      200      200      200      200      200      200      200
-POST /alleys/findings/new                                 login   303      303      303      303      303      303      303      303      303      303
-GET  /alleys/findings/similar                             login   200      200      200      200      200      200      200      200      200      200
-GET  /alleys/findings/<int:finding_id>                    login   200/404  403/404  200/404  200/404  403/404  200/404  200/404  200/404  404/200  200
-GET  /alleys/findings/<int:finding_id>/photos/<int:photo_id> login 200/404  403/404  200/404  200/404  403/404  200/404  200/404  200/404  404/200  200
-POST /alleys/findings/<int:finding_id>/accept             login   403/404  403/404  403/404  403/404  403/404  403/404  303/404  403/404  404/403  403
-POST /alleys/findings/<int:finding_id>/resolve            login   403/404  403/404  403/404  403/404  403/404  403/404  303/404  403/404  404/403  403
-POST /alleys/findings/<int:finding_id>/send-back          login   403/404  403/404  403/404  403/404  403/404  403/404  303/404  403/404  404/403  403
-POST /alleys/findings/<int:finding_id>/dispatch           login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
-POST /alleys/findings/<int:finding_id>/verify             login   303/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
-POST /alleys/findings/<int:finding_id>/reopen             login   303/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
-POST /alleys/findings/<int:finding_id>/close              login   303/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
-POST /alleys/findings/<int:finding_id>/add                login   303/404  403/404  303/404  303/404  403/404  303/404  303/404  303/404  404/303  303
-GET  /alleys/stats                                        login   403      403      200      200      403      200      200      200      200      200
-GET  /alleys/stats.csv                                    login   403      403      200      200      403      200      200      200      200      200
-GET  /alleys/stats.xlsx                                    login   403      403      200      200      403      200      200      200      200      200
-GET  /alleys/manage                                       login   403      403      403      403      403      403      403      200      200      200
-GET  /alleys/manage/alleys/new                            login   403      403      403      403      403      403      403      200      200      200
-POST /alleys/manage/alleys/new                            login   403      403      403      403      403      403      403      303      303      303
-GET  /alleys/manage/alleys/<int:alley_id>                 login   403      403      403      403      403      403      403      200/404  404/200  200
-POST /alleys/manage/alleys/<int:alley_id>                 login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /alleys/manage/branches/new                          login   403      403      403      403      403      403      403      200      200      200
-POST /alleys/manage/branches/new                          login   403      403      403      403      403      403      403      303      303      303
-GET  /alleys/manage/branches/<int:branch_id>              login   403      403      403      403      403      403      403      200/404  404/200  200
-POST /alleys/manage/branches/<int:branch_id>              login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /alleys/manage/branches/<int:branch_id>/members      login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /alleys/manage/members/<int:member_id>/remove        login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /alleys/manage/settings                              login   403      403      403      403      403      403      403      200      200      200
-POST /alleys/manage/settings                              login   403      403      403      403      403      403      403      303      303      303
-GET  /alleys/manage/holidays                              login   403      403      403      403      403      403      403      200      200      200
-POST /alleys/manage/holidays                              login   403      403      403      403      403      403      403      303      303      303
-POST /alleys/manage/holidays/<int:holiday_id>/remove      login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /staff/                                              login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/count                                         login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/people                                        login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/people/new                                    login   403      403      403      403      403      403      403      200      200      200
-POST /staff/people/new                                    login   403      403      403      403      403      403      403      303      303      303
-GET  /staff/people/<int:user_id>                          login   403      403      403      403      403      403      403      200/404  404/200  200
-GET  /staff/people/<int:user_id>/edit                     login   403      403      403      403      403      403      403      200/404  404/200  200
-POST /staff/people/<int:user_id>/edit                     login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /staff/people/<int:user_id>/roles                    login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /staff/people/<int:user_id>/roles/<role>/revoke      login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /staff/people/<int:user_id>/volunteer/<any(verify,unverify):change> login 403 403 403 403 403  403      403      303/404  404/303  303
-POST /staff/people/<int:user_id>/carers                   login   403      403      403      403      403      403      403      303/404  404/303  303
-POST /staff/people/<int:user_id>/carers/<int:link_id>/unlink login 403     403      403      403      403      403      403      303/404  404/303  303
-POST /staff/people/<int:user_id>/password-reset         login   403      403      403      403      403      403      403      200/404  404/200  200
-GET  /staff/audit                                         login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/reports/monthly                               login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/reports/annual/<any(work,burden):which>      login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/settings                                      login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/district                                      login   403      403      403      403      403      403      403      403      403      200
-GET  /appeals/                                             login   403      403      403      403      403      403      403      200      200      200
-GET  /appeals/new                                          login   200/404  404      404      404      404      404      404      404      404      404
-POST /appeals/new                                          login   303/404  404      404      404      404      404      404      404      404      404
-POST /appeals/<int:appeal_id>/decide                       login   403      403      403      403      403      403      403      303/404  404/303  303
-GET  /privacy/<int:user_id>                                login   404      200/404  404      404      404      404      404      200/404  404/200  200
-GET  /privacy/<int:user_id>/download                       login   404      200/404  404      404      404      404      404      200/404  404/200  200
-GET  /privacy/<int:user_id>/erase                          login   404      404      403/404  404      404      404      404      200/404  404/200  200
-POST /privacy/<int:user_id>/erase                          login   404      404      403/404  404      404      404      404      303/404  404/303  303
-GET  /visits/                                              login   403      403      403      403      403      403      403      200      200      200
-GET  /visits/households                                    login   403      403      403      403      403      403      403      200      200      200
-GET  /visits/households.xlsx                               login   403      403      403      403      403      403      403      200      200      200
-GET  /visits/households/<int:household_id>                 login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  200/404  404/200  200
-POST /visits/households/<int:household_id>/tags            login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
-POST /visits/households/<int:household_id>/visits          login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  303
-GET  /visits/visits/<int:visit_id>/photo                   login   404      404      404      404      404      404      404      200/404  404/200  200
-POST /visits/visits/<int:visit_id>/attended                login   404      404      404      404      404      404      404      303/404  404/303  303
-GET  /visits/grids                                         login   403      403      403      403      403      403      403      200      200      200
-POST /visits/grids                                         login   403      403      403      403      403      403      403      303      303      303
-POST /visits/grids/<int:grid_id>/workers                   login   403      403      403      403      403      403      403      303/404  404/303  303/404
-POST /visits/grids/<int:grid_id>/workers/<int:user_id>/remove login 403     403      403      403      403      403      403      303/404  404/303  303/404
-GET  /visits/settings                                      login   403      403      403      403      403      403      403      200      200      200
-POST /visits/settings                                      login   403      403      403      403      403      403      403      303      303      303
-GET  /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
-POST /visits/import                                        login   403      403      403      403      403      403      403      200      200      200
-POST /visits/import/confirm                                login   403      403      403      403      403      403      403      303      303      303
-GET  /visits/import/template.xlsx                          login   403      403      403      403      403      403      403      200      200      200
-GET  /visits/coverage                                      login   403      403      403      403      403      403      403      200      200      200
-GET  /visits/coverage.<any(xlsx,csv):kind>                login   403      403      403      403      403      403      403      200      200      200
-GET  /open311/keys                                         login   403      403      403      403      403      403      403      200      200      200
-POST /open311/keys                                         login   403      403      403      403      403      403      403      200      200      200
-POST /open311/keys/<int:key_id>/revoke                     login   403      403      403      403      403      403      403      303/404  404/303  303/404
-POST /open311/settings                                     login   403      403      403      403      403      403      403      303      303      303
-GET  /open311/webhooks                                     login   403      403      403      403      403      403      403      200      200      200
-POST /open311/webhooks                                     login   403      403      403      403      403      403      403      200      200      200
-POST /open311/webhooks/<int:webhook_id>/enabled            login   403      403      403      403      403      403      403      303/404  404/303  303/404
-POST /open311/webhooks/<int:webhook_id>/delete             login   403      403      403      403      403      403      403      303/404  404/303  303/404
-GET  /open311/v2/discovery.json                            200     200      200      200      200      200      200      200      200      200      200
-GET  /open311/v2/openapi.json                              200     200      200      200      200      200      200      200      200      200      200
-GET  /open311/v2/services.json                             200     200      200      200      200      200      200      200      200      200      200
-GET  /open311/v2/requests.json                             403     403      403      403      403      403      403      403      403      403      403
-POST /open311/v2/requests.json                             403     403      403      403      403      403      403      403      403      403      403
-GET  /open311/v2/requests/<int:case_id>.json               403     403      403      403      403      403      403      403      403      403      403
-GET  /open311/v2/discovery.xml                            200     200      200      200      200      200      200      200      200      200      200
-GET  /open311/v2/services.xml                             200     200      200      200      200      200      200      200      200      200      200
-GET  /open311/v2/requests.xml                             403     403      403      403      403      403      403      403      403      403      403
-POST /open311/v2/requests.xml                             403     403      403      403      403      403      403      403      403      403      403
-GET  /open311/v2/requests/<int:case_id>.xml               403     403      403      403      403      403      403      403      403      403      403
-GET  /staff/registers/                                    login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/registers/new                                 login   403      403      403      403      403      403      403      200      200      403
-POST /staff/registers/new                                 login   403      403      403      403      403      403      403      303      303      403
-GET  /staff/registers/<int:entry_id>                      login   403      403      403      403      403      403      403      200/404  404/200  200
-POST /staff/registers/<int:entry_id>/correct              login   403      403      403      403      403      403      403      303/404  404/303  403
-POST /staff/registers/<int:entry_id>/refuse               login   403      403      403      403      403      403      403      403/404  404/403  303
-GET  /staff/registers/statistics                          login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/registers/bulletin                            login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/registers/street                              login   403      403      403      403      403      403      403      403      403      200
-GET  /staff/assessment/                                   login   403      403      403      403      403      403      403      200      200      200
-GET  /staff/assessment/communities/<int:community_id>     login   403      403      403      403      403      403      403      404      404      200
-GET  /staff/assessment/indicators                         login   403      403      403      403      403      403      403      403      403      200
-POST /staff/assessment/indicators                         login   403      403      403      403      403      403      403      403      403      303
-POST /staff/assessment/<int:year>/publish                 login   403      403      403      403      403      403      403      403      403      303
+route                             visitor resident carer volunteer volunteer+ kitchen patroller officer staff staff-other street admin
+GET  /                            200     200      200   200       200        200     200       200     200   200         200      200
+GET  /healthz                     200     200      200   200       200        200     200       200     200   200         200      200
+GET  /static/<path:filename>      200     200      200   200       200        200     200       200     200   200         200      200
+GET  /lang/<code>                 303     303      303   303       303        303     303       303     303   303         303      303
+POST /elder-mode                  303     303      303   303       303        303     303       303     303   303         303      303
+GET  /account                     login   200      200   200       200        200     200       200     200   200         200      200
+GET  /notifications               login   200      200   200       200        200     200       200     200   200         200      200
+GET  /notifications/bell          login   200      200   200       200        200     200       200     200   200         200      200
+POST /notifications/read          login   303      303   303       303        303     303       303     303   303         303      303
+GET  /auth/login                  200     200      200   200       200        200     200       200     200   200         200      200
+POST /auth/login                  303     303      303   303       303        303     303       303     303   303         303      303
+GET  /auth/register               200     200      200   200       200        200     200       200     200   200         200      200
+POST /auth/register               303     303      303   303       303        303     303       303     303   303         303      303
+GET  /auth/password               login   200      200   200       200        200     200       200     200   200         200      200
+POST /auth/password               login   303      303   303       303        303     303       303     303   303         303      303
+POST /auth/logout                 303     303      303   303       303        303     303       303     303   303         303      303
+GET  /auth/second-factor          login   login    login login     login      login   login     login   login login       login    login
+POST /auth/second-factor          login   login    login login     login      login   login     login   login login       login    login
+GET  /auth/second-factor/enrol    login   login    login login     login      login   login     login   login login       login    login
+POST /auth/second-factor/enrol    login   login    login login     login      login   login     login   login login       login    login
+POST /auth/second-factor/recovery-codes login 403  403   403       403        403     403       403     403   403         403      403
+GET  /kitchen/                                            login   200      200      200      200      200      200      200      200      200      200      200
+GET  /kitchen/meals/<int:meal_id>                         login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200/404  200
+POST /kitchen/meals/<int:meal_id>/order                   login   303/404  303/404  303/404  303/404  303/404  303/404  303/404  303/404  404/303  303/404  303/403
+GET  /kitchen/orders/                                     login   200      200      200      200      200      200      200      200      200      200      200
+GET  /kitchen/orders/<int:order_id>                       login   404      200/404  404      404      200/404  404      404      200/404  404/200  404      200
+GET  /kitchen/orders/<int:order_id>/status                login   404      200/404  404      404      200/404  404      404      200/404  404/200  404      200
+POST /kitchen/orders/<int:order_id>/cancel                login   404      303/404  404      404      303/404  404      404      303/404  404/303  404      303
+POST /kitchen/orders/<int:order_id>/again                 login   404      303/404  404      404      403/404  404      404      303/404  404/303  404      303
+POST /kitchen/orders/<int:order_id>/feedback              login   404      303/404  404      404      403/404  404      404      303/404  404/303  404      303
+GET  /kitchen/kitchens/<int:kitchen_id>                   login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200/404  200
+POST /kitchen/feedback/<int:feedback_id>/hide             login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /kitchen/feedback/<int:feedback_id>/acknowledge      login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /kitchen/standing/                                   login   200      200      200      200      200      200      200      200      200      200      200
+POST /kitchen/standing/                                   login   303      303      303      303      303      303      303      303      303      303      303
+POST /kitchen/standing/<int:standing_id>/pause            login   404      303/404  404      404      404      404      404      303/404  404/303  404      303
+POST /kitchen/standing/<int:standing_id>/end              login   404      303/404  404      404      404      404      404      303/404  404/303  404      303
+GET  /kitchen/profile/                                    login   303      303      303      303      303      303      303      303      303      303      303
+GET  /kitchen/profile/<int:user_id>                       login   404      200/404  404      404      404      404      404      200/404  404/200  404      200
+POST /kitchen/profile/<int:user_id>                       login   404      303/404  404      404      404      404      404      303/404  404/303  404      303
+POST /kitchen/profile/<int:user_id>/status                login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /kitchen/manage/                                     login   403      403      403      403      200      403      403      200      200      403      200
+GET  /kitchen/manage/meals/new                            login   403      403      403      403      200      403      403      200      200      403      200
+POST /kitchen/manage/meals/new                            login   403      403      403      403      303      403      403      303      303      403      303
+GET  /kitchen/manage/meals/<int:meal_id>                  login   403      403      403      403      200/404  403      403      200/404  404/200  403      200
+GET  /kitchen/manage/meals/<int:meal_id>/counts           login   403      403      403      403      200/404  403      403      200/404  404/200  403      200
+GET  /kitchen/manage/meals/<int:meal_id>/sheet            login   403      403      403      403      200/404  403      403      200/404  404/200  403      200
+POST /kitchen/manage/meals/<int:meal_id>/capacity         login   403      403      403      403      303/404  403      403      303/404  404/303  403      303
+POST /kitchen/manage/meals/<int:meal_id>/close            login   403      403      403      403      303/404  403      403      303/404  404/303  403      303
+POST /kitchen/manage/meals/<int:meal_id>/cancel           login   403      403      403      403      303/404  403      403      303/404  404/303  403      303
+POST /kitchen/manage/orders/<int:order_id>/status         login   403      403      403      403      303/404  403      403      303/404  404/303  403      303
+GET  /kitchen/manage/kitchens/new                         login   403      403      403      403      403      403      403      200      200      403      200
+POST /kitchen/manage/kitchens/new                         login   403      403      403      403      403      403      403      303      303      403      303
+GET  /kitchen/manage/kitchens/<int:kitchen_id>            login   403      403      403      403      403      403      403      200/404  404/200  403      200
+POST /kitchen/manage/kitchens/<int:kitchen_id>            login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /kitchen/manage/kitchens/<int:kitchen_id>/suspend    login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /kitchen/manage/kitchens/<int:kitchen_id>/resume     login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /kitchen/manage/kitchens/<int:kitchen_id>/copy-last-week login 403     403      403      403      303/404  403      403      303/404  404/303  403      303
+GET  /kitchen/manage/orders                               login   403      403      403      403      403      403      403      200      200      403      200
+GET  /kitchen/manage/settlement                           login   403      403      403      403      200      403      403      200      200      403      200
+GET  /kitchen/manage/settlement.csv                       login   403      403      403      403      200      403      403      200      200      403      200
+GET  /kitchen/manage/settlement.xlsx                       login   403      403      403      403      200      403      403      200      200      403      200
+GET  /kitchen/manage/settings                             login   403      403      403      403      403      403      403      200      200      403      200
+POST /kitchen/manage/settings                             login   403      403      403      403      403      403      403      303      303      403      303
+POST /kitchen/manage/settings/tiers                       login   403      403      403      403      403      403      403      303      303      403      303
+POST /kitchen/manage/settings/tiers/<int:tier_id>/delete  login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /kitchen/manage/welfare/                             login   403      403      403      403      403      403      403      200      200      403      200
+GET  /kitchen/manage/welfare/<int:check_id>               login   404      200/404  404      404      200/404  404      404      200/404  404/200  404      200
+POST /kitchen/manage/welfare/<int:check_id>/safe          login   404      303/404  404      404      303/404  404      404      303/404  404/303  404      303
+GET  /aid/                                                login   200      200      200      200      200      200      200      200      200      200      200
+GET  /aid/credits                                         login   200      200      200      200      200      200      200      200      200      200      200
+POST /aid/credits/gift                                    login   303      303      303      303      303      303      303      303      303      303      303
+GET  /aid/offers                                          login   303      303      303      303      303      303      303      303      303      303      303
+GET  /aid/offers/new                                      login   200      200      200      200      200      200      200      200      200      200      200
+POST /aid/offers/new                                      login   403      403      403      303      403      403      403      403      403      403      403
+POST /aid/offers/<int:offer_id>/close                     login   403/404  403/404  403/404  303/404  403/404  403/404  403/404  403/404  404/403  403/404  403
+GET  /aid/requests/new                                    login   200      200      200      200      200      200      200      200      200      200      200
+POST /aid/requests/new                                    login   303      303      303      303      303      303      303      303      303      303      303
+GET  /aid/requests/<int:request_id>                       login   200/404  404      200/404  200/404  404      404      404      200/404  404/200  404      200
+GET  /aid/requests/<int:request_id>/photo                 login   200/404  404      200/404  200/404  404      404      404      200/404  404/200  404      200
+GET  /aid/requests/<int:request_id>/edit                  login   200/404  404      403/404  403/404  404      404      404      200/404  404/200  404      200
+POST /aid/requests/<int:request_id>/edit                  login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  404      303
+POST /aid/requests/<int:request_id>/accept                login   403      403      403/404  303/404  403      403      403      403/404  404/403  403      403
+POST /aid/requests/<int:request_id>/decline               login   403/404  404      403/404  303/404  404      404      404      403/404  404/403  404      403
+POST /aid/requests/<int:request_id>/decline-invitation    login   403/404  404      403/404  303/404  404      404      404      403/404  404/403  404      403
+POST /aid/requests/<int:request_id>/no-show               login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  404      303
+POST /aid/requests/<int:request_id>/done                  login   403/404  404      403/404  303/404  404      404      404      403/404  404/403  404      403
+POST /aid/requests/<int:request_id>/confirm               login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  404      303
+POST /aid/requests/<int:request_id>/dispute               login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  404      303
+POST /aid/requests/<int:request_id>/resolve               login   403/404  404      403/404  403/404  404      404      404      303/404  404/303  404      303
+POST /aid/requests/<int:request_id>/cancel                login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  404      303
+POST /aid/requests/<int:request_id>/invite                login   303/404  404      403/404  403/404  404      404      404      303/404  404/303  404      303
+POST /aid/requests/<int:request_id>/hide                  login   403/404  404      403/404  403/404  404      404      404      303/404  404/303  404      303
+GET  /aid/volunteer                                       login   200      200      200      200      200      200      200      200      200      200      200
+POST /aid/volunteer                                       login   303      303      303      303      303      303      303      303      303      303      303
+GET  /aid/volunteers/<int:user_id>                        login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200/404  200
+GET  /aid/manage                                          login   403      403      403      403      403      403      403      200      200      403      200
+GET  /aid/manage/volunteers                               login   403      403      403      403      403      403      403      200      200      403      200
+GET  /aid/manage/ledger                                   login   403      403      403      403      403      403      403      200      200      403      200
+GET  /aid/manage/settings                                 login   403      403      403      403      403      403      403      200      200      403      200
+POST /aid/manage/settings                                 login   403      403      403      403      403      403      403      303      303      403      303
+POST /aid/manage/skills                                   login   403      403      403      403      403      403      403      303      303      403      303
+POST /aid/manage/grant                                    login   403      403      403      403      403      403      403      303      303      403      303
+POST /aid/manage/offers/<int:offer_id>/hide               login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /aid/manage/skills/<int:skill_id>/retire             login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /aid/manage/transactions/<int:transaction_id>/correct login  403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /aid/manage/volunteers/<int:user_id>/verify          login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /alleys/                                             login   200      200      200      200      200      200      200      200      200      200      200
+GET  /alleys/<int:alley_id>                               login   200/404  200/404  200/404  200/404  200/404  200/404  200/404  200/404  404/200  200/404  200
+GET  /alleys/<int:alley_id>/rules/new                     login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  403/404  200
+POST /alleys/<int:alley_id>/rules/new                     login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  403/404  303
+GET  /alleys/<int:alley_id>/rules/<int:rule_id>           login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  403/404  200
+POST /alleys/<int:alley_id>/rules/<int:rule_id>           login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  403/404  303
+GET  /alleys/branches/<int:branch_id>/members            login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  403/404  200
+POST /alleys/branches/<int:branch_id>/members            login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  403/404  303
+GET  /alleys/<int:alley_id>/segments                    login   403      403      403      403      403      403      403      200/404  404/200  403      200
+POST /alleys/<int:alley_id>/segments                    login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /alleys/segments/<int:segment_id>/owner            login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /alleys/calendar/<token>.ics                         200     200      200      200      200      200      200      200      200      200      200      200
+GET  /alleys/coverage                                     login   403      403      200      200      403      200      200      200      200      403      200
+GET  /alleys/me                                           login   200      200      200      200      200      200      200      200      200      200      200
+POST /alleys/me/calendar/reset                            login   303      303      303      303      303      303      303      303      303      303      303
+GET  /alleys/shifts                                       login   200      200      200      200      200      200      200      200      200      200      200
+GET  /alleys/shifts/<int:shift_id>/assign                 login   403/404  403/404  403/404  403/404  403/404  200/404  403/404  200/404  404/200  403/404  200
+POST /alleys/shifts/<int:shift_id>/assign                 login   403/404  403/404  403/404  403/404  403/404  303/404  403/404  303/404  404/303  403/404  303
+POST /alleys/shifts/<int:shift_id>/signup                 login   403/404  403/404  303/404  303/404  403/404  303/404  303/404  403/404  404/403  403/404  403
+POST /alleys/shifts/<int:shift_id>/withdraw               login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409/404  409
+POST /alleys/shifts/<int:shift_id>/release                login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409/404  409
+POST /alleys/shifts/<int:shift_id>/take-back              login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409/404  409
+POST /alleys/shifts/<int:shift_id>/checkin                login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409/404  409
+POST /alleys/shifts/<int:shift_id>/checkout               login   409/404  409/404  409/404  409/404  409/404  303/404  409/404  409/404  404/409  409/404  409
+GET  /alleys/findings                                     login   200      200      200      200      200      200      200      200      200      200      200
+GET  /alleys/findings/new                                 login   200      200      200      200      200      200      200      200      200      200      200
+POST /alleys/findings/new                                 login   303      303      303      303      303      303      303      303      303      303      303
+GET  /alleys/findings/similar                             login   200      200      200      200      200      200      200      200      200      200      200
+GET  /alleys/findings/<int:finding_id>                    login   200/404  403/404  200/404  200/404  403/404  200/404  200/404  200/404  404/200  403/404  200
+GET  /alleys/findings/<int:finding_id>/photos/<int:photo_id> login 200/404  403/404  200/404  200/404  403/404  200/404  200/404  200/404  404/200  403/404  200
+POST /alleys/findings/<int:finding_id>/accept             login   403/404  403/404  403/404  403/404  403/404  403/404  303/404  403/404  404/403  403/404  403
+POST /alleys/findings/<int:finding_id>/resolve            login   403/404  403/404  403/404  403/404  403/404  403/404  303/404  403/404  404/403  403/404  403
+POST /alleys/findings/<int:finding_id>/send-back          login   403/404  403/404  403/404  403/404  403/404  403/404  303/404  403/404  404/403  403/404  403
+POST /alleys/findings/<int:finding_id>/dispatch           login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  403/404  303
+POST /alleys/findings/<int:finding_id>/verify             login   303/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  403/404  303
+POST /alleys/findings/<int:finding_id>/reopen             login   303/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  403/404  303
+POST /alleys/findings/<int:finding_id>/close              login   303/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  403/404  303
+POST /alleys/findings/<int:finding_id>/add                login   303/404  403/404  303/404  303/404  403/404  303/404  303/404  303/404  404/303  403/404  303
+GET  /alleys/stats                                        login   403      403      200      200      403      200      200      200      200      403      200
+GET  /alleys/stats.csv                                    login   403      403      200      200      403      200      200      200      200      403      200
+GET  /alleys/stats.xlsx                                    login   403      403      200      200      403      200      200      200      200      403      200
+GET  /alleys/manage                                       login   403      403      403      403      403      403      403      200      200      403      200
+GET  /alleys/manage/alleys/new                            login   403      403      403      403      403      403      403      200      200      403      200
+POST /alleys/manage/alleys/new                            login   403      403      403      403      403      403      403      303      303      403      303
+GET  /alleys/manage/alleys/<int:alley_id>                 login   403      403      403      403      403      403      403      200/404  404/200  403      200
+POST /alleys/manage/alleys/<int:alley_id>                 login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /alleys/manage/branches/new                          login   403      403      403      403      403      403      403      200      200      403      200
+POST /alleys/manage/branches/new                          login   403      403      403      403      403      403      403      303      303      403      303
+GET  /alleys/manage/branches/<int:branch_id>              login   403      403      403      403      403      403      403      200/404  404/200  403      200
+POST /alleys/manage/branches/<int:branch_id>              login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /alleys/manage/branches/<int:branch_id>/members      login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /alleys/manage/members/<int:member_id>/remove        login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /alleys/manage/settings                              login   403      403      403      403      403      403      403      200      200      403      200
+POST /alleys/manage/settings                              login   403      403      403      403      403      403      403      303      303      403      303
+GET  /alleys/manage/holidays                              login   403      403      403      403      403      403      403      200      200      403      200
+POST /alleys/manage/holidays                              login   403      403      403      403      403      403      403      303      303      403      303
+POST /alleys/manage/holidays/<int:holiday_id>/remove      login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /staff/                                              login   403      403      403      403      403      403      403      200      200      403      200
+GET  /staff/count                                         login   403      403      403      403      403      403      403      200      200      403      200
+GET  /staff/people                                        login   403      403      403      403      403      403      403      200      200      403      200
+GET  /staff/people/new                                    login   403      403      403      403      403      403      403      200      200      403      200
+POST /staff/people/new                                    login   403      403      403      403      403      403      403      303      303      403      303
+GET  /staff/people/<int:user_id>                          login   403      403      403      403      403      403      403      200/404  404/200  403      200
+GET  /staff/people/<int:user_id>/edit                     login   403      403      403      403      403      403      403      200/404  404/200  403      200
+POST /staff/people/<int:user_id>/edit                     login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /staff/people/<int:user_id>/roles                    login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /staff/people/<int:user_id>/roles/<role>/revoke      login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /staff/people/<int:user_id>/volunteer/<any(verify,unverify):change> login 403 403 403 403 403  403      403      303/404  404/303  403      303
+POST /staff/people/<int:user_id>/carers                   login   403      403      403      403      403      403      403      303/404  404/303  403      303
+POST /staff/people/<int:user_id>/carers/<int:link_id>/unlink login 403     403      403      403      403      403      403      303/404  404/303  403      303
+POST /staff/people/<int:user_id>/password-reset         login   403      403      403      403      403      403      403      200/404  404/200  403      200
+GET  /staff/audit                                         login   403      403      403      403      403      403      403      200      200      403      200
+GET  /staff/reports/monthly                               login   403      403      403      403      403      403      403      200      200      200      200
+GET  /staff/reports/annual/<any(work,burden):which>      login   403      403      403      403      403      403      403      200      200      200      200
+GET  /staff/settings                                      login   403      403      403      403      403      403      403      200      200      403      200
+GET  /staff/district                                      login   403      403      403      403      403      403      403      403      403      403      200
+GET  /appeals/                                             login   403      403      403      403      403      403      403      200      200      403      200
+GET  /appeals/new                                          login   200/404  404      404      404      404      404      404      404      404      404      404
+POST /appeals/new                                          login   303/404  404      404      404      404      404      404      404      404      404      404
+POST /appeals/<int:appeal_id>/decide                       login   403      403      403      403      403      403      403      303/404  404/303  403      303
+GET  /privacy/<int:user_id>                                login   404      200/404  404      404      404      404      404      200/404  404/200  404      200
+GET  /privacy/<int:user_id>/download                       login   404      200/404  404      404      404      404      404      200/404  404/200  404      200
+GET  /privacy/<int:user_id>/erase                          login   404      404      403/404  404      404      404      404      200/404  404/200  404      200
+POST /privacy/<int:user_id>/erase                          login   404      404      403/404  404      404      404      404      303/404  404/303  404      303
+GET  /visits/                                              login   403      403      403      403      403      403      403      200      200      403      200
+GET  /visits/households                                    login   403      403      403      403      403      403      403      200      200      403      200
+GET  /visits/households.xlsx                               login   403      403      403      403      403      403      403      200      200      403      200
+GET  /visits/households/<int:household_id>                 login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  200/404  404/200  403/404  200
+POST /visits/households/<int:household_id>/tags            login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  403/404  303
+POST /visits/households/<int:household_id>/visits          login   403/404  403/404  403/404  403/404  403/404  403/404  403/404  303/404  404/303  403/404  303
+GET  /visits/visits/<int:visit_id>/photo                   login   404      404      404      404      404      404      404      200/404  404/200  404      200
+POST /visits/visits/<int:visit_id>/attended                login   404      404      404      404      404      404      404      303/404  404/303  404      303
+GET  /visits/grids                                         login   403      403      403      403      403      403      403      200      200      403      200
+POST /visits/grids                                         login   403      403      403      403      403      403      403      303      303      403      303
+POST /visits/grids/<int:grid_id>/workers                   login   403      403      403      403      403      403      403      303/404  404/303  403      303/404
+POST /visits/grids/<int:grid_id>/workers/<int:user_id>/remove login 403     403      403      403      403      403      403      303/404  404/303  403      303/404
+GET  /visits/settings                                      login   403      403      403      403      403      403      403      200      200      403      200
+POST /visits/settings                                      login   403      403      403      403      403      403      403      303      303      403      303
+GET  /visits/import                                        login   403      403      403      403      403      403      403      200      200      403      200
+POST /visits/import                                        login   403      403      403      403      403      403      403      200      200      403      200
+POST /visits/import/confirm                                login   403      403      403      403      403      403      403      303      303      403      303
+GET  /visits/import/template.xlsx                          login   403      403      403      403      403      403      403      200      200      403      200
+GET  /visits/coverage                                      login   403      403      403      403      403      403      403      200      200      403      200
+GET  /visits/coverage.<any(xlsx,csv):kind>                login   403      403      403      403      403      403      403      200      200      403      200
+GET  /open311/keys                                         login   403      403      403      403      403      403      403      200      200      403      200
+POST /open311/keys                                         login   403      403      403      403      403      403      403      200      200      403      200
+POST /open311/keys/<int:key_id>/revoke                     login   403      403      403      403      403      403      403      303/404  404/303  403      303/404
+POST /open311/settings                                     login   403      403      403      403      403      403      403      303      303      403      303
+GET  /open311/webhooks                                     login   403      403      403      403      403      403      403      200      200      403      200
+POST /open311/webhooks                                     login   403      403      403      403      403      403      403      200      200      403      200
+POST /open311/webhooks/<int:webhook_id>/enabled            login   403      403      403      403      403      403      403      303/404  404/303  403      303/404
+POST /open311/webhooks/<int:webhook_id>/delete             login   403      403      403      403      403      403      403      303/404  404/303  403      303/404
+GET  /open311/v2/discovery.json                            200     200      200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/openapi.json                              200     200      200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/services.json                             200     200      200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/requests.json                             403     403      403      403      403      403      403      403      403      403      403      403
+POST /open311/v2/requests.json                             403     403      403      403      403      403      403      403      403      403      403      403
+GET  /open311/v2/requests/<int:case_id>.json               403     403      403      403      403      403      403      403      403      403      403      403
+GET  /open311/v2/discovery.xml                            200     200      200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/services.xml                             200     200      200      200      200      200      200      200      200      200      200      200
+GET  /open311/v2/requests.xml                             403     403      403      403      403      403      403      403      403      403      403      403
+POST /open311/v2/requests.xml                             403     403      403      403      403      403      403      403      403      403      403      403
+GET  /open311/v2/requests/<int:case_id>.xml               403     403      403      403      403      403      403      403      403      403      403      403
+GET  /staff/registers/                                    login   403      403      403      403      403      403      403      200      200      200      200
+GET  /staff/registers/new                                 login   403      403      403      403      403      403      403      200      200      403      403
+POST /staff/registers/new                                 login   403      403      403      403      403      403      403      303      303      403      403
+GET  /staff/registers/<int:entry_id>                      login   403      403      403      403      403      403      403      200/404  404/200  200/404  200
+POST /staff/registers/<int:entry_id>/correct              login   403      403      403      403      403      403      403      303/404  404/303  403/404  403
+POST /staff/registers/<int:entry_id>/refuse               login   403      403      403      403      403      403      403      403/404  404/403  303/404  303
+GET  /staff/registers/statistics                          login   403      403      403      403      403      403      403      200      200      200      200
+GET  /staff/registers/bulletin                            login   403      403      403      403      403      403      403      200      200      200      200
+GET  /staff/registers/street                              login   403      403      403      403      403      403      403      403      403      200      200
+GET  /staff/assessment/                                   login   403      403      403      403      403      403      403      200      200      200      200
+GET  /staff/assessment/communities/<int:community_id>     login   403      403      403      403      403      403      403      404      404      404      200
+GET  /staff/assessment/indicators                         login   403      403      403      403      403      403      403      403      403      403      200
+POST /staff/assessment/indicators                         login   403      403      403      403      403      403      403      403      403      403      303
+POST /staff/assessment/<int:year>/publish                 login   403      403      403      403      403      403      403      403      403      403      303
 """
 
 FOUNDATION_BLUEPRINTS = {"main", "auth", "privacy", None}  # None: the app's own `static` route
