@@ -129,7 +129,7 @@ def test_coverage_and_the_annual_report_at_360_px(browser, server, app):
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
         shot(page, f"visits-07-coverage-{mode}")
         page.goto(server.url + f"/staff/reports/annual/work?year={year}")
-        assert page.locator(f"a[href='/visits/coverage?year={year}']").first.inner_text() == "1"
+        assert page.locator(f"a[href='/visits/coverage?community={staff.community_id}&year={year}']").first.inner_text() == "1"
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
         shot(page, f"visits-08-annual-work-{mode}")
         page.goto(server.url + f"/staff/reports/annual/burden?year={year}")
