@@ -135,3 +135,14 @@ def same_community(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
     a join that names the community stays there."""
     left, right = condition.left.table, condition.right.table
     return sa.and_(condition, left.c.community_id == right.c.community_id)
+
+
+MAX_PAGE = 10_000
+
+
+def one_page(statement: sa.Select, page: int, per_page: int) -> tuple[list, int, bool]:
+    """A page of an ordered statement's rows: the rows, the page shown (a number out of range is the nearest
+    one) and whether there are more after it (one row more is read, never a count)."""
+    page = min(max(1, page), MAX_PAGE)
+    rows = list(db.session.scalars(statement.offset((page - 1) * per_page).limit(per_page + 1)))
+    return rows[:per_page], page, len(rows) > per_page

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...clock import local_to_utc
+from ...database import one_page
 from ...extensions import db
 from ...links import Link
 from ...models import User
@@ -53,21 +54,19 @@ def _reported(community_id: int, period: Period):
 def reported_findings(community_id: int, period: Period, fixed_only: bool = False, page: int = 1,
                       per_page: int = RECORDS_PAGE) -> ReportedFindings:
     """Newest first; two statements whatever the number of findings (the times to fix are read narrow)."""
-    page, reported = min(max(1, page), 10_000), _reported(community_id, period)
+    reported = _reported(community_id, period)
     times = db.session.execute(sa.select(Finding.created_at, Finding.resolved_at).where(reported)).all()
     to_fix = [int((resolved - created).total_seconds() // 60) for created, resolved in times if resolved is not None]
     listed = sa.and_(reported, Finding.resolved_at.is_not(None)) if fixed_only else reported
-    rows = list(db.session.scalars(
-        sa.select(Finding).where(listed).options(joinedload(Finding.alley))
-        .order_by(Finding.created_at.desc(), Finding.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)))
-    return ReportedFindings(period, community_id, fixed_only, len(times), len(to_fix), median(to_fix), rows[:per_page], page,
-                            len(rows) > per_page)
+    rows, page, more = one_page(sa.select(Finding).where(listed).options(joinedload(Finding.alley))
+                                .order_by(Finding.created_at.desc(), Finding.id.desc()), page, per_page)
+    return ReportedFindings(period, community_id, fixed_only, len(times), len(to_fix), median(to_fix), rows, page,
+                            more)
 
 
 def held_shifts(community_id: int, period: Period, now: datetime, page: int = 1,
                 per_page: int = RECORDS_PAGE) -> HeldShifts:
     """Newest first, with who came; two statements and one for the signups, whatever the number of shifts."""
-    page = min(max(1, page), 10_000)  # a page number out of range is the nearest one
     checked_in = sa.select(PatrolSignup.id).where(
         PatrolSignup.community_id == community_id, PatrolSignup.shift_id == PatrolShift.id,
         PatrolSignup.checked_in_at.is_not(None)).exists()
@@ -75,13 +74,12 @@ def held_shifts(community_id: int, period: Period, now: datetime, page: int = 1,
                    PatrolShift.day >= period.start, PatrolShift.day < period.end, PatrolShift.ends_at <= now,
                    checked_in)
     count = db.session.scalar(sa.select(sa.func.count(PatrolShift.id)).where(held)) or 0
-    rows = list(db.session.scalars(
+    rows, page, more = one_page(
         sa.select(PatrolShift).where(held)
         .options(joinedload(PatrolShift.alley), selectinload(PatrolShift.signups)
                  .options(joinedload(PatrolSignup.user).lazyload(User.role_grants)))
-        .order_by(PatrolShift.starts_at.desc(), PatrolShift.id.desc()).offset((page - 1) * per_page)
-        .limit(per_page + 1)))
-    return HeldShifts(period, int(count), rows[:per_page], page, len(rows) > per_page)
+        .order_by(PatrolShift.starts_at.desc(), PatrolShift.id.desc()), page, per_page)
+    return HeldShifts(period, int(count), rows, page, more)
 
 
 def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:

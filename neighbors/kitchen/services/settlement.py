@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ...clock import age_on
 from ...errors import N_
+from ...database import one_page
 from ...extensions import db
 from ...links import Link
 from ...models import User
@@ -160,18 +161,15 @@ class ServedOrders:
 def served_orders(community_id: int, period: Period, page: int = 1, per_page: int = SERVED_PAGE) -> ServedOrders:
     """Orders delivered or picked up on a day of the period, newest first, with the figures counted from all of
     them (two statements, whatever the number of orders)."""
-    page = min(max(1, page), 10_000)  # a page number out of range is the nearest one
     served = (MealOrder.community_id == community_id, MealOrder.status.in_(SERVED),
               MealOrder.served_on >= period.start, MealOrder.served_on < period.end)
     meals, portions, residents, subsidy = db.session.execute(
         sa.select(sa.func.count(MealOrder.id), sa.func.coalesce(sa.func.sum(MealOrder.quantity), 0),
                   sa.func.count(sa.distinct(MealOrder.resident_id)),
                   sa.func.coalesce(sa.func.sum(MealOrder.subsidy_fen), 0)).where(*served)).one()
-    rows = list(db.session.scalars(
-        sa.select(MealOrder).where(*served).options(*ORDER_ROW, PLACED_BY)
-        .order_by(MealOrder.served_on.desc(), MealOrder.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)))
-    return ServedOrders(period, int(meals), int(portions), int(residents), int(subsidy), rows[:per_page], page,
-                        len(rows) > per_page)
+    rows, page, more = one_page(sa.select(MealOrder).where(*served).options(*ORDER_ROW, PLACED_BY)
+                                .order_by(MealOrder.served_on.desc(), MealOrder.id.desc()), page, per_page)
+    return ServedOrders(period, int(meals), int(portions), int(residents), int(subsidy), rows, page, more)
 
 
 def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:

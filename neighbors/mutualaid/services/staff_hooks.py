@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ...clock import local_to_utc
-from ...database import same_community
+from ...database import one_page, same_community
 from ...errors import N_
 from ...extensions import db
 from ...links import Link
@@ -146,18 +146,15 @@ class CompletedHelp:
 def completed_help(community_id: int, period: Period, page: int = 1, per_page: int = COMPLETED_PAGE) -> CompletedHelp:
     """Requests confirmed as done in the period, newest first, with the figures counted from all of them (two
     statements, whatever the number of requests)."""
-    page = min(max(1, page), 10_000)  # a page number out of range is the nearest one
     done = _completed(community_id, period.start, period.end)
     count, minutes, volunteers = db.session.execute(
         sa.select(sa.func.count(HelpRequest.id), sa.func.coalesce(sa.func.sum(HelpRequest.confirmed_minutes), 0),
                   sa.func.count(sa.distinct(HelpRequest.volunteer_id))).where(done)).one()
-    rows = list(db.session.scalars(
+    rows, page, more = one_page(
         sa.select(HelpRequest).where(done)
         .options(joinedload(HelpRequest.skill), with_person(HelpRequest.requester), with_person(HelpRequest.volunteer))
-        .order_by(HelpRequest.confirmed_at.desc(), HelpRequest.id.desc())
-        .offset((page - 1) * per_page).limit(per_page + 1)))
-    return CompletedHelp(period, int(count), int(minutes), int(volunteers), rows[:per_page], page,
-                         len(rows) > per_page)
+        .order_by(HelpRequest.confirmed_at.desc(), HelpRequest.id.desc()), page, per_page)
+    return CompletedHelp(period, int(count), int(minutes), int(volunteers), rows, page, more)
 
 
 def figure_records(community_id: int, start: date, end: date) -> dict[str, Link]:

@@ -10,6 +10,7 @@ from flask_babel import gettext
 
 from ...clock import local_to_utc, to_local
 from ...errors import N_, InvalidInput
+from ...database import one_page
 from ...extensions import db
 from ...audit import FOUNDATION_ACTIONS, AuditAction
 from ...models import AuditEntry, User
@@ -69,12 +70,9 @@ def _audit_statement(chosen: AuditFilter) -> sa.Select:
 
 def audit_entries(chosen: AuditFilter, page: int = 1, per_page: int = AUDIT_PAGE) -> tuple[list[AuditEntry], bool]:
     """One page of entries, newest first, and whether there are older ones."""
-    page = max(1, page)
-    rows = list(db.session.scalars(
-        _audit_statement(chosen).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .offset((page - 1) * per_page).limit(per_page + 1)
-    ))
-    return rows[:per_page], len(rows) > per_page
+    rows, _page, more = one_page(
+        _audit_statement(chosen).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()), page, per_page)
+    return rows, more
 
 
 def audit_actions(community_id: int | None) -> list[str]:
