@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import Field
@@ -24,6 +26,7 @@ from wtforms import Field
 from .error_pages import render_error
 from .errors import DomainError, NotAllowed, NotFound
 from .extensions import htmx
+from .periods import Period, parse_period
 from .spreadsheets import tables_csv, xlsx_bytes
 
 Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
@@ -56,6 +59,25 @@ def month_arg(today: date) -> date:
         return date(year, month, 1)
     except ValueError:
         return today.replace(day=1)
+
+
+@dataclass(frozen=True)
+class RecordsAsked:
+    """A list page asked for the records behind a report's figure."""
+
+    period: Period
+    community_id: int  # the reader's own unless `?community=` names another (the module's policy decides)
+    page: int
+
+
+def records_asked(today: date) -> RecordsAsked | None:
+    """`?year=2026` or `?month=2026-05` (where a report's figure leads), with `?community=` and `?page=`; None when
+    no period is asked for. A bad period raises InvalidInput, which the view refuses (422)."""
+    period = parse_period(request.args.get("year"), request.args.get("month"), today)
+    if period is None:
+        return None
+    return RecordsAsked(period, request.args.get("community", current_user.community_id, type=int),
+                        request.args.get("page", 1, type=int))
 
 
 def succeeded(message: str, endpoint: str, **values) -> Response:

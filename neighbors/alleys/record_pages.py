@@ -6,36 +6,33 @@ from flask_login import current_user
 
 from ..clock import local_today
 from ..errors import DomainError
-from ..periods import parse_period
 from ..security import login_required
-from ..web import refuse, render
+from ..web import RecordsAsked, records_asked, refuse, render
 from . import services
 from .policy import officer_department
 from .views import _guard, _shifts_context, bp, now
 
 
-def _period() -> tuple:
-    """The period asked for and the community (`?community=`, the reader's own by default), once the reader may
-    see its patrols; None when no period was asked for."""
-    period = parse_period(request.args.get("year"), request.args.get("month"), local_today())
-    community_id = request.args.get("community", current_user.community_id, type=int)
-    if period is not None and community_id == current_user.community_id:
+def _asked() -> RecordsAsked | None:
+    """The records asked for, once the reader may see that community's patrols; None when no period was asked."""
+    asked = records_asked(local_today())
+    if asked is not None and asked.community_id == current_user.community_id:
         _guard("see_patrols")
-    elif period is not None:
-        _guard("manage_community", community_id)
-    return period, community_id
+    elif asked is not None:
+        _guard("manage_community", asked.community_id)
+    return asked
 
 
 @bp.get("/shifts")
 @login_required
 def shifts():
     try:
-        period, community_id = _period()
+        asked = _asked()
     except DomainError as error:
         return refuse(error)
-    if period is not None:
-        return render("alleys/shifts.html", held=services.held_shifts(
-            community_id, period, now(), request.args.get("page", 1, type=int)))
+    if asked is not None:
+        return render("alleys/shifts.html",
+                      held=services.held_shifts(asked.community_id, asked.period, now(), asked.page))
     return render("alleys/shifts.html", **_shifts_context())
 
 
@@ -43,12 +40,12 @@ def shifts():
 @login_required
 def findings():
     try:
-        period, community_id = _period()
+        asked = _asked()
     except DomainError as error:
         return refuse(error)
-    if period is not None:
+    if asked is not None:
         return render("alleys/findings.html", reported=services.reported_findings(
-            community_id, period, request.args.get("show") == "fixed", request.args.get("page", 1, type=int)))
+            asked.community_id, asked.period, request.args.get("show") == "fixed", asked.page))
     show = request.args.get("show", "open")
     if show not in ("open", "mine", "department", "all"):
         show = "open"

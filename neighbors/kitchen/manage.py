@@ -13,11 +13,10 @@ from ..errors import N_, DomainError, InvalidInput
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role
-from ..periods import parse_period
 from ..security import login_required, role_required
 from ..urls import safe_next
 from ..web import (
-    is_fragment_request, month_arg, press, refuse, render, see_other, spreadsheet, submit, succeeded, then,
+    is_fragment_request, month_arg, press, records_asked, refuse, render, see_other, spreadsheet, submit, succeeded, then,
     with_trigger,
 )
 from . import services
@@ -285,15 +284,14 @@ def all_orders():
     annual report's kitchen figures lead), the orders served in it with what they add up to."""
     community_id = current_user.community_id
     try:
-        period = parse_period(request.args.get("year"), request.args.get("month"), local_today())
+        asked = records_asked(local_today())
     except DomainError as error:
         return refuse(error)
-    if period is not None:
-        community_id = request.args.get("community", community_id, type=int)
-        if not may(current_user, "oversee", community_id):
+    if asked is not None:
+        if not may(current_user, "oversee", asked.community_id):
             abort(403)
-        return render("kitchen/manage/orders.html", served=services.served_orders(
-            community_id, period, request.args.get("page", 1, type=int)))
+        return render("kitchen/manage/orders.html",
+                      served=services.served_orders(asked.community_id, asked.period, asked.page))
     kitchen_id = request.args.get("kitchen", type=int)
     status = request.args.get("status", "")
     status = status if status in {s.value for s in OrderStatus} else ""

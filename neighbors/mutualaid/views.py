@@ -13,9 +13,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import EmptyForm, acting_for_choices
 from ..models import Role, User
-from ..periods import parse_period
 from ..security import login_required, require_community, role_required
-from ..web import is_fragment_request, press, refuse, render, see_other, submit, with_trigger
+from ..web import is_fragment_request, press, records_asked, refuse, render, see_other, submit, with_trigger
 from . import services
 from .forms import (
     DAY_PARTS, WEEKDAY_NAMES, ConfirmForm, DisputeForm, DoneForm, GiftForm, GrantForm, InviteForm, OfferForm,
@@ -512,15 +511,14 @@ def manage():
     _staff_required()
     community_id = current_user.community_id
     try:
-        period = parse_period(request.args.get("year"), request.args.get("month"), local_today())
+        asked = records_asked(local_today())
     except DomainError as error:
         return refuse(error)
-    if period is not None:
-        community_id = request.args.get("community", community_id, type=int)
-        if not policy.may(current_user, "manage", community_id):
+    if asked is not None:
+        if not policy.may(current_user, "manage", asked.community_id):
             abort(403)
-        return render("mutualaid/manage.html", completed=services.completed_help(
-            community_id, period, request.args.get("page", 1, type=int)))
+        return render("mutualaid/manage.html",
+                      completed=services.completed_help(asked.community_id, asked.period, asked.page))
     status = request.args.get("status") or None
     if status not in {s.value for s in Status}:
         status = None
