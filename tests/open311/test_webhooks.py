@@ -2,6 +2,7 @@
 backoff, never sent twice. One test sends to a receiver on loopback; the rest need no HTTP."""
 import json
 import threading
+from contextlib import contextmanager
 import urllib.error
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -187,20 +188,26 @@ class _Receiver(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_partner_on_loopback_gets_a_signed_retry_after_a_500(place, clock):
-    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+@contextmanager
+def _on_loopback(handler):
+    """A partner's server on a free loopback port, for the length of the block: its address."""
+    server = HTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        hook, secret = webhooks.add_webhook(place.staff, f"http://127.0.0.1:{server.server_port}/neighbors",
-                                            ["finding.dispatched"], clock.now)
+        yield f"http://127.0.0.1:{server.server_port}/neighbors"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_partner_on_loopback_gets_a_signed_retry_after_a_500(place, clock):
+    with _on_loopback(_Receiver) as address:
+        hook, secret = webhooks.add_webhook(place.staff, address, ["finding.dispatched"], clock.now)
         _Receiver.secret, _Receiver.received = secret, []
         alleys.report_finding(place.patroller, place.alley.id, "sanitation", "路面油腻", "打铁巷口", [photo()],
                               "k1", clock.now)
         tick.run_all(clock.now)
         tick.run_all(clock.advance(minutes=1))
-    finally:
-        server.shutdown()
-        server.server_close()
     delivery = _deliveries()[0]
     assert _Receiver.received == [(True, "finding.dispatched", str(delivery.id))] * 2
     assert (delivery.attempts, delivery.last_status) == (2, 200) and delivery.delivered_at == clock.now
@@ -224,18 +231,12 @@ class _Redirecting(BaseHTTPRequestHandler):
 
 
 def test_a_redirect_is_not_followed_and_counts_as_not_delivered(place, clock):
-    server = HTTPServer(("127.0.0.1", 0), _Redirecting)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        webhooks.add_webhook(place.staff, f"http://127.0.0.1:{server.server_port}/neighbors",
-                             ["finding.dispatched"], clock.now)
+    with _on_loopback(_Redirecting) as address:
+        webhooks.add_webhook(place.staff, address, ["finding.dispatched"], clock.now)
         _Redirecting.paths = []
         alleys.report_finding(place.patroller, place.alley.id, "sanitation", "路面油腻", "打铁巷口", [photo()],
                               "k1", clock.now)
         tick.run_all(clock.now)
-    finally:
-        server.shutdown()
-        server.server_close()
     delivery = _deliveries()[0]
     assert _Redirecting.paths == ["/neighbors"]
     assert (delivery.last_status, delivery.delivered_at) == (307, None) and delivery.last_error == "HTTP 307"
