@@ -172,6 +172,7 @@ def test_the_admin_reads_another_communitys_coverage_and_its_staff_their_own_onl
     auth.login(make_user(other_community, "admin"))
     page = web.get(here).get_data(as_text=True)
     assert "镇海社区" in page and "第一网格" in page
+    assert 'aria-current="page">走访覆盖</a>' in page and "排班情况" not in page  # visits, not the alleys' shifts
     assert f'name="community" value="{elder_home.community_id}"' in page  # the month and year forms stay there
     sheet = openpyxl.load_workbook(io.BytesIO(web.get(
         f"/visits/coverage.xlsx?community={elder_home.community_id}&month=2026-05").data)).worksheets[0]
