@@ -104,4 +104,8 @@ def test_the_street_reads_the_bulletin_at_360_px(browser, server, app):
         assert page.locator("[data-figure='registers.meetings'] a").count() == 1  # to the registers behind it
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
         shot(page, f"registers-08-street-reads-burden-{mode}")
+        page.goto(server.url + f"/staff/reports/monthly?community={_staff.community_id}")
+        assert "鹭江道社区" in page.locator("main").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, f"registers-09-street-reads-monthly-{mode}")
         context.close()

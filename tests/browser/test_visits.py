@@ -108,7 +108,8 @@ def test_staff_preview_a_roster_before_importing_it(browser, server, app, tmp_pa
 
 
 def test_coverage_and_the_annual_report_at_360_px(browser, server, app):
-    """Staff read the year's coverage (its chart and what the needs led to) and the year's work, standard and 长辈版."""
+    """Staff read the year's coverage (its chart and what the needs led to) and the year's work, standard and 长辈版;
+    the admin follows the visits figure of that community's report to its coverage."""
     from neighbors.clock import local_today, utcnow
     from neighbors.registers import services as registers
     from neighbors.visits import services
@@ -135,4 +136,17 @@ def test_coverage_and_the_annual_report_at_360_px(browser, server, app):
         page.goto(server.url + f"/staff/reports/annual/burden?year={year}")
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
         shot(page, f"visits-09-annual-burden-{mode}")
+        context.close()
+    admin = make_user(make_community("鹭江道社区"), "admin", name="叶振国")
+    for mode in ("standard", "elder"):
+        context = browser.new_context(viewport=NARROW, has_touch=True, is_mobile=True, locale="zh-CN")
+        context.add_cookies([{"name": "elder", "value": "1" if mode == "elder" else "0", "url": server.url}])
+        page = context.new_page()
+        login(page, server.url, admin.phone, PASSWORD)
+        page.goto(server.url + f"/staff/reports/annual/work?community={staff.community_id}&year={year}")
+        page.locator("[data-figure='visits.visits'] a").click()
+        page.wait_for_url(f"**/visits/coverage?community={staff.community_id}&year={year}")
+        assert "镇海社区" in page.locator("h1").inner_text() and "1 / 3" in page.locator("#chart-visited").inner_html()
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, f"visits-10-admin-reads-another-coverage-{mode}")
         context.close()
